@@ -1,0 +1,49 @@
+import { isBackendChoice } from './ctr/backend-names.js';
+import { DEFAULT_ENCODER_MODEL } from './encoder/types.js';
+import { LocusError } from './errors.js';
+import type { BackendChoice, EncoderDtype, LocusConfig } from './types.js';
+
+export interface ResolvedConfig {
+  catalog: LocusConfig['catalog'];
+  backend: BackendChoice;
+  encoder: { model: string; dtype: EncoderDtype; baseUrl: string };
+  assetsUrl: string | undefined;
+  dbName: string;
+  halfLifeDays: number;
+}
+
+const DTYPES: EncoderDtype[] = ['q8', 'fp32'];
+
+function invalid(message: string): never {
+  throw new LocusError('invalid-config', message);
+}
+
+/** Checks a user's config and fills in defaults; throws a typed error naming the bad field. */
+export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
+  if (typeof config !== 'object' || config === null) invalid('config must be an object');
+  const backend = config.backend ?? 'auto';
+  if (!isBackendChoice(backend)) {
+    invalid(`unknown backend "${String(backend)}" (use auto, webgpu, webgl, wasm or cpu)`);
+  }
+  const dtype = config.encoder?.dtype ?? 'q8';
+  if (!DTYPES.includes(dtype))
+    invalid(`unknown encoder dtype "${String(dtype)}" (use ${DTYPES.join(' or ')})`);
+  const model = config.encoder?.model ?? DEFAULT_ENCODER_MODEL;
+  if (typeof model !== 'string' || model === '') invalid('encoder.model must be a non-empty string');
+  const halfLifeDays = config.storage?.halfLifeDays ?? 14;
+  if (!(halfLifeDays > 0)) invalid('storage.halfLifeDays must be a positive number');
+  const catalog = config.catalog;
+  if (catalog !== undefined && typeof catalog !== 'string' && !Array.isArray(catalog)) {
+    invalid('catalog must be an array of ads or the URL of a JSON array');
+  }
+  const assetsUrl = config.assetsUrl;
+  const baseUrl = config.encoder?.baseUrl ?? (assetsUrl ? new URL('models/', assetsUrl).href : '/models/');
+  return {
+    catalog,
+    backend,
+    encoder: { model, dtype, baseUrl },
+    assetsUrl,
+    dbName: config.storage?.dbName ?? 'locus',
+    halfLifeDays,
+  };
+}

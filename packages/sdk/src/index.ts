@@ -1,0 +1,3 @@
+/** The npm entry of the Locus SDK. */
+export * from './base.js';
+export { fillSlots } from './modules/auto-slots.js';

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+
+// The npm build: ESM, dependencies left to the consumer's bundler (they stay lazily imported).
+export default defineConfig({
+  resolve: { conditions: ['locus-source'] },
+  build: {
+    outDir: 'dist/npm',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    lib: { entry: { index: 'src/index.ts', base: 'src/base.ts' }, formats: ['es'] },
+    rollupOptions: {
+      external: [/^@tensorflow\//, /^@huggingface\//, /^idb/, /^@locus\//, /^@noble\//],
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});
