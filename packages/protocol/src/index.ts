@@ -1,0 +1,4 @@
+export type { ErrorCode, ErrorResponse } from './errors.js';
+export type { HealthResponse } from './health.js';
+export { CTR_MODEL_ID, type ModelInfo } from './model.js';
+export { PROTOCOL_VERSION } from './version.js';
