@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Copies the built SDK and models into the demo's public folder before `vite` / `vite build`:
+//   @locus/sdk     <pkg>/dist/cdn/     (export "./cdn/*")       -> demo/public/locus/
+//   @locus/models  <pkg>/dist/models/  (export "./artefacts/*") -> demo/public/locus/models/
+// Both targets are gitignored. No dependencies; exits non-zero if a package is not built yet.
+
+import { cpSync, existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const demoDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(join(demoDir, 'package.json'));
+const publicLocus = join(demoDir, 'public', 'locus');
+
+/** Directory of an installed package, as seen from the demo package. */
+function packageDir(name) {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    // package.json is not in the package's "exports": walk node_modules from demo/ upwards.
+  }
+  for (let dir = demoDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function hasFiles(dir) {
+  return existsSync(dir) && statSync(dir).isDirectory() && countFiles(dir).files > 0;
+}
+
+function countFiles(dir) {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const sub = countFiles(full);
+      files += sub.files;
+      bytes += sub.bytes;
+    } else {
+      files += 1;
+      bytes += statSync(full).size;
+    }
+  }
+  return { files, bytes };
+}
+
+const sources = [
+  { name: '@locus/sdk', sub: join('dist', 'cdn'), marker: 'locus.js', target: publicLocus },
+  {
+    name: '@locus/models',
+    sub: join('dist', 'models'),
+    marker: undefined,
+    target: join(publicLocus, 'models'),
+  },
+];
+
+const problems = [];
+for (const source of sources) {
+  const pkg = packageDir(source.name);
+  if (!pkg) {
+    problems.push(
+      `${source.name} is not installed in demo/node_modules: run \`pnpm install\` at the repository root.`,
+    );
+    continue;
+  }
+  source.from = join(pkg, source.sub);
+  const ok = source.marker ? existsSync(join(source.from, source.marker)) : hasFiles(source.from);
+  if (!ok) {
+    const what = source.marker ? join(source.from, source.marker) : `${source.from}/ (missing or empty)`;
+    problems.push(`${source.name} is not built (${what}): run \`pnpm --filter ${source.name} build\` first.`);
+  }
+}
+
+if (problems.length > 0) {
+  console.error('[assemble] cannot assemble the demo:');
+  for (const problem of problems) console.error(`  - ${problem}`);
+  process.exit(1);
+}
+
+// Start clean so files removed from a package do not linger; the SDK goes first because the
+// models folder lives inside it.
+rmSync(publicLocus, { recursive: true, force: true });
+for (const source of sources) {
+  cpSync(source.from, source.target, { recursive: true, dereference: true });
+  const { files, bytes } = countFiles(source.target);
+  const mb = (bytes / 1024 / 1024).toFixed(1);
+  console.log(
+    `[assemble] ${source.name}: ${relative(demoDir, source.from) || source.from} -> ${relative(demoDir, source.target)}/ (${files} files, ${mb} MB)`,
+  );
+}

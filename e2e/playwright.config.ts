@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+
+/** Debian's Chromium; Playwright's own browser downloads are not available here. */
+export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+];
+
+export const PORTS = { demo: 5183, fixtures: 5184, aggregator: 8797 };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 120_000,
+  expect: { timeout: 60_000 },
+  // Two cores, fixed ports for IndexedDB persistence, and a shared aggregator: one at a time.
+  workers: 1,
+  reporter: [['list'], ['json', { outputFile: '../.reports/e2e.json' }]],
+  use: {
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+  },
+  webServer: [
+    {
+      command: `./node_modules/.bin/locus-aggregator --port ${PORTS.aggregator} --db ../.data/e2e-aggregator.sqlite`,
+      url: `http://127.0.0.1:${PORTS.aggregator}/healthz`,
+      reuseExistingServer: false,
+    },
+    {
+      command: `npx pnpm@12.21.0 --filter @locus/demo exec vite preview --port ${PORTS.demo} --strictPort`,
+      url: `http://127.0.0.1:${PORTS.demo}/`,
+      env: { LOCUS_AGGREGATOR_URL: `http://127.0.0.1:${PORTS.aggregator}` },
+      reuseExistingServer: false,
+    },
+    {
+      command: 'node fixture-server.mjs',
+      url: `http://127.0.0.1:${PORTS.fixtures}/ads.json`,
+      env: { FIXTURE_PORT: String(PORTS.fixtures) },
+      reuseExistingServer: false,
+    },
+  ],
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.js';
+import { DEMO, filledAd, locusReady } from './helpers.js';
+
+interface Exported {
+  interest: { pageViews: number; vector: number[] } | null;
+  events: { type: string; adId?: string }[];
+}
+
+test('the profile survives a browser restart (same origin, same user-data dir)', async () => {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'locus-profile-'));
+  const launch = () =>
+    chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const exportProfile = () => () =>
+    (window as unknown as { locus: { profile: { export(): Promise<Exported> } } }).locus.profile.export();
+  try {
+    let context = await launch();
+    let page = await context.newPage();
+    for (const path of ['/travel/lisbon-weekend.html', '/travel/alpine-rail.html']) {
+      await page.goto(`${DEMO}${path}`);
+      await locusReady(page);
+      await filledAd(page);
+    }
+    const before = await page.evaluate(exportProfile());
+    expect(before.interest?.pageViews).toBe(2);
+    await context.close();
+
+    context = await launch();
+    page = await context.newPage();
+    await page.goto(`${DEMO}/`);
+    await locusReady(page);
+    await filledAd(page);
+    const after = await page.evaluate(exportProfile());
+    expect(after.interest?.pageViews).toBe(3);
+    // Everything recorded before the restart is still there, plus this visit's impression.
+    expect(after.events.slice(0, before.events.length)).toEqual(before.events);
+    expect(after.events.length).toBe(before.events.length + 1);
+    await context.close();
+  } finally {
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+});
