@@ -124,8 +124,8 @@ describe('public/ads.json', () => {
 describe('html pages', () => {
   const pages = htmlPages(demoDir);
 
-  it('include the home page and all nine articles', () => {
-    expect(pages).toEqual([...ARTICLES, 'index.html'].sort());
+  it('include the home page, the about page and all nine articles', () => {
+    expect(pages).toEqual([...ARTICLES, 'about.html', 'index.html'].sort());
   });
 
   for (const page of pages) {

@@ -11,7 +11,10 @@ const port = Number(process.env.FIXTURE_PORT ?? 5184);
 
 // Public exports only: the SDK's CDN folder and the models' artefacts folder.
 const sdkCdn = dirname(fileURLToPath(import.meta.resolve('@locus/sdk/cdn/locus.js')));
-const models = resolve(fileURLToPath(import.meta.resolve('@locus/models/artefacts/locus-glove-sif/config.json')), '../..');
+const models = resolve(
+  fileURLToPath(import.meta.resolve('@locus/models/artefacts/locus-glove-sif/config.json')),
+  '../..',
+);
 
 for (const [name, dir] of [
   ['@locus/sdk (run: pnpm --filter @locus/sdk build)', join(sdkCdn, 'locus.js')],
@@ -57,6 +60,9 @@ createServer((req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-cache',
+  });
   createReadStream(file).pipe(res);
 }).listen(port, '127.0.0.1', () => console.log(`fixtures on http://127.0.0.1:${port}/`));

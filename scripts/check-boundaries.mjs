@@ -38,13 +38,16 @@ function* sourceFiles(dir) {
 export function checkSpecifier(unit, specifier, fileDir) {
   if (specifier.startsWith('.')) {
     const target = relative(join(ROOT, unit), resolve(fileDir, specifier));
-    return target.startsWith(`..${sep}`) || target === '..' ? [`relative import leaves ${unit}: ${specifier}`] : [];
+    return target.startsWith(`..${sep}`) || target === '..'
+      ? [`relative import leaves ${unit}: ${specifier}`]
+      : [];
   }
   const match = /^@locus\/([^/]+)(\/.*)?$/.exec(specifier);
   if (!match) return [];
   const [, name, subpath = ''] = match;
   const problems = [];
-  if (/^\/(src|dist)(\/|$)/.test(subpath)) problems.push(`deep import ${specifier} (use the package's exports)`);
+  if (/^\/(src|dist)(\/|$)/.test(subpath))
+    problems.push(`deep import ${specifier} (use the package's exports)`);
   const allowed = RULES[unit];
   if (allowed && !allowed.includes(`@locus/${name}`)) problems.push(`${unit} may not import @locus/${name}`);
   return problems;

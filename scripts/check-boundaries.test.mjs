@@ -16,7 +16,7 @@ describe('import boundaries', () => {
     expect(checkSpecifier('packages/sdk', '@locus/aggregator', dir('packages/sdk'))).toHaveLength(1);
     expect(checkSpecifier('packages/aggregator', '@locus/sdk', dir('packages/aggregator'))).toHaveLength(1);
     expect(checkSpecifier('demo', '@locus/sdk/src/locus.js', dir('demo'))).toEqual([
-      'deep import @locus/sdk/src/locus.js (use the package\'s exports)',
+      "deep import @locus/sdk/src/locus.js (use the package's exports)",
     ]);
     expect(checkSpecifier('packages/bench', '../../sdk/src/locus.js', dir('packages/bench'))).toHaveLength(1);
   });

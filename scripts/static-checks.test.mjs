@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-const PROJECTS = ['packages/protocol', 'packages/sdk', 'packages/aggregator', 'packages/models', 'packages/bench', 'demo', 'e2e'];
+const PROJECTS = [
+  'packages/protocol',
+  'packages/sdk',
+  'packages/aggregator',
+  'packages/models',
+  'packages/bench',
+  'demo',
+  'e2e',
+];
 
 function run(command, args) {
   try {

@@ -6,19 +6,30 @@ import { fileURLToPath } from 'node:url';
 import { type AdCandidate, createLocus, type Locus, type LocusEventMap } from '@locus/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const MODELS = dirname(dirname(fileURLToPath(import.meta.resolve('@locus/models/artefacts/locus-glove-sif/config.json'))));
+const MODELS = dirname(
+  dirname(fileURLToPath(import.meta.resolve('@locus/models/artefacts/locus-glove-sif/config.json'))),
+);
 
 const CATALOG: AdCandidate[] = [
   { id: 'run', text: 'Race day shoes. Lightweight running shoes for marathon training.', category: 'sports' },
   { id: 'ball', text: 'Football boots and team kits for every player and coach.', category: 'sports' },
-  { id: 'bread', text: 'Bake better bread. Flour, yeast and a cast iron pot for sourdough.', category: 'cooking' },
+  {
+    id: 'bread',
+    text: 'Bake better bread. Flour, yeast and a cast iron pot for sourdough.',
+    category: 'cooking',
+  },
   { id: 'pasta', text: 'Fresh pasta at home with garlic, olive oil and tomato sauce.', category: 'cooking' },
   { id: 'rail', text: 'See Europe by train with one rail pass for mountain towns.', category: 'travel' },
-  { id: 'hotel', text: 'Weekend city breaks: boutique hotels, flights and breakfast included.', category: 'travel' },
+  {
+    id: 'hotel',
+    text: 'Weekend city breaks: boutique hotels, flights and breakfast included.',
+    category: 'travel',
+  },
 ];
 
 const SPORTS = 'The striker scored twice as the football team won the match; the coach praised the players.';
-const COOKING = 'Knead the dough, let it rise, then bake the loaf in a hot oven; simmer garlic and tomatoes for the sauce.';
+const COOKING =
+  'Knead the dough, let it rise, then bake the loaf in a hot oven; simmer garlic and tomatoes for the sauce.';
 
 let db = 0;
 let locus: Locus | undefined;
@@ -50,7 +61,11 @@ describe('createLocus in Node', () => {
     for (let i = 0; i < 4; i++) await l.track({ type: 'view', text: `${COOKING} Recipe ${i}.` });
     const afterCooking = await l.rank();
     expect(afterCooking.slice(0, 2).map((ad) => categoryOf(ad.id))).toEqual(['cooking', 'cooking']);
-    expect(l.info()).toMatchObject({ backend: 'cpu', catalogSize: 6, storage: { available: true, pageViews: 6 } });
+    expect(l.info()).toMatchObject({
+      backend: 'cpu',
+      catalogSize: 6,
+      storage: { available: true, pageViews: 6 },
+    });
     const exported = await l.profile.export();
     expect(exported.interest?.pageViews).toBe(6);
     expect(exported.events.map((e) => e.type)).toEqual(Array(6).fill('view'));
@@ -69,7 +84,9 @@ describe('createLocus in Node', () => {
       expect(ad.score).toBeCloseTo(2 * ad.pctr, 6);
     }
     expect(ranked[0]?.id).toBe('a');
-    expect(ranked[0]!.explanation.features.similarity).toBeGreaterThan(ranked[1]!.explanation.features.similarity);
+    expect(ranked[0]!.explanation.features.similarity).toBeGreaterThan(
+      ranked[1]!.explanation.features.similarity,
+    );
   });
 
   it('skips malformed candidates with a report naming them', async () => {
@@ -96,7 +113,10 @@ describe('createLocus in Node', () => {
     delete globalThis.indexedDB;
     try {
       const l = await create();
-      expect(l.info().storage).toMatchObject({ available: false, reason: 'IndexedDB is not available in this browser' });
+      expect(l.info().storage).toMatchObject({
+        available: false,
+        reason: 'IndexedDB is not available in this browser',
+      });
       await l.track({ type: 'view', text: COOKING });
       expect(categoryOf((await l.rank())[0]!.id)).toBe('cooking');
       expect(await l.profile.export()).toEqual({ interest: null, events: [] });
@@ -111,5 +131,19 @@ describe('createLocus in Node', () => {
     await l.profile.clear();
     expect(await l.profile.export()).toEqual({ interest: null, events: [] });
     expect(l.info().storage).toMatchObject({ pageViews: 0, events: 0 });
+  });
+});
+
+describe('text the encoder cannot read', () => {
+  it('empty, unknown-word and emoji-only text add no signal and never produce NaN', async () => {
+    const l = await create();
+    for (const text of ['', '🏃‍♀️🍝✈️', 'qzxv blorptang']) await l.track({ type: 'view', text });
+    expect((await l.profile.export()).interest).toBeNull();
+    const ranked = await l.rank([
+      { id: 'emoji', text: '🎉🎉🎉', bid: 1 },
+      { id: 'words', text: 'Cheap flights to sunny beaches', bid: 1 },
+    ]);
+    expect(ranked).toHaveLength(2);
+    for (const ad of ranked) expect(Number.isFinite(ad.score)).toBe(true);
   });
 });

@@ -10,9 +10,11 @@ async function initWith(page: Page, backend: string) {
   await page.goto(`${FIXTURES}/backend.html?backend=${backend}`);
   await locusReady(page);
   return page.evaluate(async () => {
-    const locus = (window as unknown as {
-      locus: { info(): Info; rank(): Promise<{ id: string; pctr: number }[]> };
-    }).locus;
+    const locus = (
+      window as unknown as {
+        locus: { info(): Info; rank(): Promise<{ id: string; pctr: number }[]> };
+      }
+    ).locus;
     const ranked = await locus.rank();
     return { info: locus.info(), ranked, errors: (window as unknown as { errors: string[] }).errors };
   });

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { FIXTURES, filledAd, locusReady, watchPageErrors } from './helpers.js';
 
-test('commands queued before locus.js loads run in order, errors are reported, not thrown', async ({ page }) => {
+test('commands queued before locus.js loads run in order, errors are reported, not thrown', async ({
+  page,
+}) => {
   const pageErrors = watchPageErrors(page);
   await page.goto(`${FIXTURES}/queue-before.html`);
   expect(await filledAd(page)).not.toBe('');
@@ -19,7 +21,9 @@ test('commands queued before locus.js loads run in order, errors are reported, n
 test('commands pushed after locus.js loaded run at once', async ({ page }) => {
   const pageErrors = watchPageErrors(page);
   await page.goto(`${FIXTURES}/queue-after.html`);
-  await page.waitForFunction(() => (window as unknown as { locus?: { installed?: boolean } }).locus?.installed);
+  await page.waitForFunction(
+    () => (window as unknown as { locus?: { installed?: boolean } }).locus?.installed,
+  );
   const ranked = await page.evaluate(async () => {
     const w = window as unknown as {
       log: string[];

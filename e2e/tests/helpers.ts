@@ -20,6 +20,8 @@ export async function filledAd(page: Page, slot = '[data-locus-slot]'): Promise<
 
 /** Waits until locus.js has replaced the stub and `locus.init()` has finished. */
 export async function locusReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { locus?: { installed?: boolean } }).locus?.installed);
+  await page.waitForFunction(
+    () => (window as unknown as { locus?: { installed?: boolean } }).locus?.installed,
+  );
   await page.evaluate(() => (window as unknown as { locus: { ready: Promise<void> } }).locus.ready);
 }

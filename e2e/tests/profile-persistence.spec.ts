@@ -13,7 +13,11 @@ interface Exported {
 test('the profile survives a browser restart (same origin, same user-data dir)', async () => {
   const userDataDir = mkdtempSync(join(tmpdir(), 'locus-profile-'));
   const launch = () =>
-    chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
   const exportProfile = () => () =>
     (window as unknown as { locus: { profile: { export(): Promise<Exported> } } }).locus.profile.export();
   try {

@@ -19,7 +19,7 @@ import type {
   RankOptions,
   TrackEvent,
 } from './types.js';
-import { dot } from './util/vector.js';
+import { dot, isZero } from './util/vector.js';
 
 type CtrModule = typeof import('./ctr/index.js');
 type CtrModelInstance = InstanceType<CtrModule['CtrModel']>;
@@ -105,7 +105,7 @@ class LocusInstance implements Locus {
   private ctrModel(dim: number): CtrModelInstance {
     if (!this.model || this.model.shape.dim !== dim) {
       this.model?.dispose();
-      this.model = this.ctr.CtrModel.initial({ dim, hidden: 32 });
+      this.model = this.ctr.CtrModel.initial({ dim, hidden: this.ctr.CTR_HIDDEN });
     }
     return this.model;
   }
@@ -121,8 +121,9 @@ class LocusInstance implements Locus {
     if (text === '') return;
     const encoder = await this.cachedEncoder();
     const [embedding] = await encoder.embed([text]);
+    if (!embedding || isZero(embedding)) return; // nothing the encoder knows: no signal to keep
     this.context = embedding;
-    if (!this.store || !embedding) return;
+    if (!this.store) return;
     try {
       const state = await this.store.addPageView(
         embedding,

@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export const CTR_MODEL_ID = 'locus-ctr';
 export const CTR_LAYOUT_VERSION = 1;
+/** Width of the deep branch's hidden layer. */
+export const CTR_HIDDEN = 32;
 
 export interface CtrShape {
   /** Embedding dimension of u and a. */

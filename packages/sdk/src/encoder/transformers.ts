@@ -92,7 +92,11 @@ export async function createTransformersEncoder(options: TransformersEncoderOpti
         });
       }
       const dim = output.dims[output.dims.length - 1]!;
-      const rows = texts.map((_, i) => output.data.slice(i * dim, (i + 1) * dim));
+      // A text with no known word pools to zero, and normalizing zero gives NaN: "no signal".
+      const rows = texts.map((_, i) => {
+        const row = output.data.slice(i * dim, (i + 1) * dim);
+        return row.every(Number.isFinite) ? row : new Float32Array(dim);
+      });
       output.dispose?.();
       return rows;
     },

@@ -25,7 +25,16 @@ export interface WindowLocus {
   dispose(): Promise<void>;
 }
 
+/** Called by locus.js with the folder it was served from. */
 export function install(win: Window & { locus?: unknown }, assetsUrl: string): WindowLocus {
+  return installQueue(win, (config) => createLocus({ assetsUrl, ...config }));
+}
+
+/** The queue and the window API over any way of creating a Locus (tests pass their own). */
+export function installQueue(
+  win: Window & { locus?: unknown },
+  create: (config: LocusConfig) => Promise<Locus>,
+): WindowLocus {
   const existing = win.locus as Partial<WindowLocus> & { cmd?: unknown; installed?: boolean };
   if (existing?.installed) return existing as WindowLocus;
   const queued = Array.isArray(existing?.cmd) ? (existing.cmd as unknown[]) : [];
@@ -76,7 +85,7 @@ export function install(win: Window & { locus?: unknown }, assetsUrl: string): W
       if (initialized) return report(new LocusError('invalid-config', 'locus.init() was called twice'));
       initialized = true;
       try {
-        instance = await createLocus({ assetsUrl, ...config });
+        instance = await create(config);
       } catch (err) {
         report(err);
       }

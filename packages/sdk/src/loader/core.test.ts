@@ -1,0 +1,96 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { LocusError } from '../errors.js';
+import type { Locus, LocusConfig } from '../types.js';
+import { installQueue, type WindowLocus } from './core.js';
+
+/** A minimal Locus that records calls: the queue logic is under test here, not ranking. */
+function recordingLocus(log: string[]): Locus {
+  return {
+    events: new EventTarget(),
+    profile: { export: async () => ({ interest: null, events: [] }), clear: async () => {} },
+    track: async (event) => {
+      log.push(`track:${event.type}`);
+    },
+    observePage: async () => {
+      log.push('observePage');
+    },
+    rank: async () => {
+      log.push('rank');
+      return [];
+    },
+    info: () => ({}) as ReturnType<Locus['info']>,
+    dispose: async () => {},
+  };
+}
+
+function errorsOf(win: Window): string[] {
+  const messages: string[] = [];
+  win.addEventListener('locus:error', (event) => {
+    messages.push((event as CustomEvent<{ message: string }>).detail.message);
+  });
+  return messages;
+}
+
+describe('window.locus command queue', () => {
+  it('runs commands queued before load in order, then runs later pushes at once', async () => {
+    const win = window as Window & { locus?: unknown };
+    const log: string[] = [];
+    const configs: LocusConfig[] = [];
+    win.locus = { cmd: [() => log.push('first'), () => (win.locus as WindowLocus).init({ catalog: [] })] };
+    const errors = errorsOf(win);
+
+    const api = installQueue(win, async (config) => {
+      configs.push(config);
+      return recordingLocus(log);
+    });
+    expect(win.locus).toBe(api);
+    expect(log).toEqual(['first']);
+    await api.ready;
+    api.cmd.push(() => log.push('after load'));
+    expect(log).toContain('after load');
+    await api.track({ type: 'click', adId: 'a' });
+    expect(configs).toEqual([{ catalog: [] }]);
+    expect(log).toEqual(expect.arrayContaining(['observePage', 'track:click']));
+    expect(errors).toEqual([]);
+  });
+
+  it('catches a throwing command and a rejected one, and reports both', async () => {
+    const win = window as Window & { locus?: unknown };
+    win.locus = { cmd: [] };
+    const errors = errorsOf(win);
+    const api = installQueue(win, async () => recordingLocus([]));
+    expect(() =>
+      api.cmd.push(
+        () => {
+          throw new Error('boom');
+        },
+        () => Promise.reject(new LocusError('invalid-config', 'async boom')),
+        'not a function' as unknown as () => void,
+      ),
+    ).not.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(errors).toEqual(['boom', 'locus.cmd.push() takes functions', 'async boom']);
+  });
+
+  it('reports a failed init and keeps answering API calls with safe values', async () => {
+    const win = window as Window & { locus?: unknown };
+    win.locus = { cmd: [] };
+    const errors = errorsOf(win);
+    const api = installQueue(win, async () => {
+      throw new LocusError('invalid-config', 'unknown backend "tpu"');
+    });
+    await api.init({});
+    await expect(api.rank()).resolves.toEqual([]);
+    expect(api.info()).toBeNull();
+    expect(errors).toEqual(['unknown backend "tpu"', 'Locus is not initialized: call locus.init() first']);
+  });
+
+  it('installs once even if locus.js is included twice', () => {
+    const win = window as Window & { locus?: unknown };
+    win.locus = { cmd: [] };
+    const first = installQueue(win, async () => recordingLocus([]));
+    const second = installQueue(win, async () => recordingLocus([]));
+    expect(second).toBe(first);
+  });
+});
