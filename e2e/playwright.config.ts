@@ -13,7 +13,9 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
-export const PORTS = { demo: 5183, fixtures: 5184, aggregator: 8797 };
+/** Fixed ports (IndexedDB is per origin, port included); LOCUS_E2E_PORT_BASE moves them all. */
+const base = Number(process.env.LOCUS_E2E_PORT_BASE ?? 5183);
+export const PORTS = { demo: base, fixtures: base + 1, aggregator: base + 2 };
 
 export default defineConfig({
   testDir: './tests',
@@ -28,7 +30,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `./node_modules/.bin/locus-aggregator --port ${PORTS.aggregator} --db ../.data/e2e-aggregator.sqlite`,
+      command: `./node_modules/.bin/locus-aggregator --port ${PORTS.aggregator} --db ../.data/e2e-aggregator-${PORTS.aggregator}.sqlite`,
       url: `http://127.0.0.1:${PORTS.aggregator}/healthz`,
       reuseExistingServer: false,
     },
