@@ -12,7 +12,7 @@ export interface ResolvedConfig {
   halfLifeDays: number;
 }
 
-const DTYPES: EncoderDtype[] = ['q8', 'fp32'];
+const DTYPES: EncoderDtype[] = ['q8', 'q4', 'fp32'];
 
 function invalid(message: string): never {
   throw new LocusError('invalid-config', message);

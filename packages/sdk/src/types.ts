@@ -2,7 +2,7 @@
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
-export type EncoderDtype = 'q8' | 'fp32';
+export type EncoderDtype = 'q8' | 'q4' | 'fp32';
 
 export interface AdCandidate {
   id: string;

@@ -1,0 +1,105 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { LocusError } from '../errors.js';
+import type { EncoderDtype } from '../types.js';
+import { LookupGraph } from './lookup-graph.js';
+import { ONNX_FILE, type ModelSource } from './model-files.js';
+import { readOnnxGraph } from './onnx-reader.js';
+import type { DownloadProgress, Encoder } from './types.js';
+
+interface ModelConfig {
+  hidden_size?: number;
+  vocab_size?: number;
+  num_hidden_layers?: number;
+  max_position_embeddings?: number;
+}
+
+interface TokenizerConfig {
+  model_max_length?: number;
+}
+
+/** A model whose vectors depend on each token alone (no attention layers). */
+export function isLookupModel(config: ModelConfig): boolean {
+  return config.num_hidden_layers === 0;
+}
+
+/**
+ * The encoder for per-token models (like locus-glove-sif): the same files transformers.js
+ * loads (config.json, tokenizer.json, onnx/*.onnx), run in plain JS. Output = mean of the token
+ * vectors over the sequence (special tokens included, as transformers.js' mean pooling over
+ * the attention mask), L2-normalized; identical to `pipeline(..., { pooling: 'mean', normalize: true })`.
+ */
+export class LookupEncoder implements Encoder {
+  readonly id: string;
+
+  private constructor(
+    readonly model: string,
+    readonly dtype: EncoderDtype,
+    private readonly tokenizer: Tokenizer,
+    private readonly graph: LookupGraph,
+    private readonly maxTokens: number,
+    readonly dim: number,
+  ) {
+    this.id = `${model}|${dtype}`;
+  }
+
+  static async load(
+    model: string,
+    dtype: EncoderDtype,
+    source: ModelSource,
+    onProgress?: (progress: DownloadProgress) => void,
+  ): Promise<LookupEncoder> {
+    const [config, tokenizerJson, tokenizerConfig, onnx] = await Promise.all([
+      source.json<ModelConfig>('config.json'),
+      source.json<{ model?: { vocab?: Record<string, number> } }>('tokenizer.json'),
+      source.json<TokenizerConfig>('tokenizer_config.json'),
+      source.bytes(ONNX_FILE[dtype], onProgress),
+    ]);
+    if (!isLookupModel(config)) {
+      throw new LocusError('encoder-failed', `${model} has attention layers: it needs the transformers.js encoder`);
+    }
+    const vocab = Object.keys(tokenizerJson.model?.vocab ?? {}).length;
+    if (config.vocab_size !== undefined && vocab !== config.vocab_size) {
+      throw new LocusError(
+        'encoder-failed',
+        `${model}: tokenizer.json has ${vocab} tokens but config.json says vocab_size ${config.vocab_size}`,
+      );
+    }
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+    } catch (err) {
+      throw new LocusError('encoder-failed', `${model}: tokenizer.json could not be loaded`, { cause: err });
+    }
+    const graph = new LookupGraph(readOnnxGraph(onnx));
+    const maxTokens = tokenizerConfig.model_max_length ?? config.max_position_embeddings ?? 512;
+    const dim = graph.run(Int32Array.of(0)).dim;
+    if (config.hidden_size !== undefined && dim !== config.hidden_size) {
+      throw new LocusError('encoder-failed', `${model}: the model outputs ${dim} values, config says ${config.hidden_size}`);
+    }
+    return new LookupEncoder(model, dtype, tokenizer, graph, maxTokens, dim);
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    // One graph run over all the batch's tokens; each text then pools its own slice.
+    const sequences = texts.map((text) => this.tokenizer.encode(text).ids.slice(0, this.maxTokens));
+    const ids = Int32Array.from(sequences.flat(), Number);
+    const { rows, dim } = this.graph.run(ids);
+    let at = 0;
+    return sequences.map((sequence) => {
+      const out = new Float32Array(dim);
+      for (let t = 0; t < sequence.length; t++, at++) {
+        for (let d = 0; d < dim; d++) out[d]! += rows[at * dim + d]!;
+      }
+      let norm = 0;
+      for (let d = 0; d < dim; d++) norm += out[d]! * out[d]!;
+      norm = Math.sqrt(norm);
+      // No known word gives the zero vector: "no signal", never NaN.
+      if (norm > 0 && Number.isFinite(norm)) for (let d = 0; d < dim; d++) out[d]! /= norm;
+      else out.fill(0);
+      return out;
+    });
+  }
+
+  async dispose(): Promise<void> {}
+}
