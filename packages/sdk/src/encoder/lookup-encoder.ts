@@ -2,24 +2,13 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { LocusError } from '../errors.js';
 import type { EncoderDtype } from '../types.js';
 import { LookupGraph } from './lookup-graph.js';
-import { ONNX_FILE, type ModelSource } from './model-files.js';
+import { isLookupModel, type ModelConfig } from './model-config.js';
+import { type ModelSource, ONNX_FILE } from './model-files.js';
 import { readOnnxGraph } from './onnx-reader.js';
 import type { DownloadProgress, Encoder } from './types.js';
 
-interface ModelConfig {
-  hidden_size?: number;
-  vocab_size?: number;
-  num_hidden_layers?: number;
-  max_position_embeddings?: number;
-}
-
 interface TokenizerConfig {
   model_max_length?: number;
-}
-
-/** A model whose vectors depend on each token alone (no attention layers). */
-export function isLookupModel(config: ModelConfig): boolean {
-  return config.num_hidden_layers === 0;
 }
 
 /**
@@ -47,15 +36,19 @@ export class LookupEncoder implements Encoder {
     dtype: EncoderDtype,
     source: ModelSource,
     onProgress?: (progress: DownloadProgress) => void,
+    knownConfig?: ModelConfig,
   ): Promise<LookupEncoder> {
     const [config, tokenizerJson, tokenizerConfig, onnx] = await Promise.all([
-      source.json<ModelConfig>('config.json'),
+      knownConfig ?? source.json<ModelConfig>('config.json'),
       source.json<{ model?: { vocab?: Record<string, number> } }>('tokenizer.json'),
       source.json<TokenizerConfig>('tokenizer_config.json'),
       source.bytes(ONNX_FILE[dtype], onProgress),
     ]);
     if (!isLookupModel(config)) {
-      throw new LocusError('encoder-failed', `${model} has attention layers: it needs the transformers.js encoder`);
+      throw new LocusError(
+        'encoder-failed',
+        `${model} has attention layers: it needs the transformers.js encoder`,
+      );
     }
     const vocab = Object.keys(tokenizerJson.model?.vocab ?? {}).length;
     if (config.vocab_size !== undefined && vocab !== config.vocab_size) {
@@ -74,7 +67,10 @@ export class LookupEncoder implements Encoder {
     const maxTokens = tokenizerConfig.model_max_length ?? config.max_position_embeddings ?? 512;
     const dim = graph.run(Int32Array.of(0)).dim;
     if (config.hidden_size !== undefined && dim !== config.hidden_size) {
-      throw new LocusError('encoder-failed', `${model}: the model outputs ${dim} values, config says ${config.hidden_size}`);
+      throw new LocusError(
+        'encoder-failed',
+        `${model}: the model outputs ${dim} values, config says ${config.hidden_size}`,
+      );
     }
     return new LookupEncoder(model, dtype, tokenizer, graph, maxTokens, dim);
   }

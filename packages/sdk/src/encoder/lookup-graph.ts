@@ -98,7 +98,8 @@ const OPS: Record<string, Op> = {
   Cast: (node, [x]) => {
     const to = Number(node.attributes.to);
     if (to === DataType.FLOAT) return { dims: x!.dims, data: Float32Array.from(x!.data) };
-    if (to === DataType.INT32 || to === DataType.INT64) return { dims: x!.dims, data: Int32Array.from(x!.data, Math.trunc) };
+    if (to === DataType.INT32 || to === DataType.INT64)
+      return { dims: x!.dims, data: Int32Array.from(x!.data, Math.trunc) };
     return fail(`Cast to type ${to} is not supported`);
   },
   Unsqueeze: (_node, [x, axes]) => {
@@ -170,7 +171,8 @@ export class LookupGraph {
     }
     const out = values.get(OUTPUT)!;
     const dim = out.dims[out.dims.length - 1]!;
-    if (out.data.length !== ids.length * dim) fail(`"${OUTPUT}" has shape [${out.dims}] for ${ids.length} tokens`);
+    if (out.data.length !== ids.length * dim)
+      fail(`"${OUTPUT}" has shape [${out.dims}] for ${ids.length} tokens`);
     return { rows: out.data instanceof Float32Array ? out.data : Float32Array.from(out.data), dim };
   }
 }

@@ -15,7 +15,8 @@ export interface ModelSource {
   json<T>(path: string): Promise<T>;
 }
 
-const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node) && typeof window === 'undefined';
+const isNode =
+  typeof process !== 'undefined' && Boolean(process.versions?.node) && typeof window === 'undefined';
 
 function missing(path: string, why: string, cause?: unknown): LocusError {
   return new LocusError('encoder-failed', `model file ${path}: ${why}`, { cause });

@@ -64,7 +64,13 @@ function copyBytes(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer;
 }
 
-function tensorFrom(name: string, dims: number[], type: number, raw: Uint8Array | null, floats: number[]): OnnxTensor {
+function tensorFrom(
+  name: string,
+  dims: number[],
+  type: number,
+  raw: Uint8Array | null,
+  floats: number[],
+): OnnxTensor {
   const count = dims.reduce((a, b) => a * b, 1);
   let data: TensorData;
   if (raw) {
@@ -94,7 +100,10 @@ function tensorFrom(name: string, dims: number[], type: number, raw: Uint8Array 
     throw new LocusError('encoder-failed', `initializer "${name}" has no raw_data`);
   }
   if (data.length !== count) {
-    throw new LocusError('encoder-failed', `initializer "${name}" has ${data.length} values for dims [${dims}]`);
+    throw new LocusError(
+      'encoder-failed',
+      `initializer "${name}" has ${data.length} values for dims [${dims}]`,
+    );
   }
   return { name, dims, data };
 }
@@ -196,8 +205,12 @@ export function readOnnxGraph(bytes: Uint8Array): OnnxGraph {
     return graph;
   } catch (err) {
     if (err instanceof LocusError) throw err;
-    throw new LocusError('encoder-failed', `not a readable ONNX model (${err instanceof Error ? err.message : err})`, {
-      cause: err,
-    });
+    throw new LocusError(
+      'encoder-failed',
+      `not a readable ONNX model (${err instanceof Error ? err.message : err})`,
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -9,7 +9,9 @@ export const BUILT_MODELS = fileURLToPath(new URL('../../../models/dist/models/'
 
 export function requireBuiltModel(model: string): string {
   if (!existsSync(`${BUILT_MODELS}${model}/config.json`)) {
-    throw new Error(`${model} is not built in ${BUILT_MODELS}: run \`npx pnpm@12.21.0 --filter @locus/models build\``);
+    throw new Error(
+      `${model} is not built in ${BUILT_MODELS}: run \`npx pnpm@12.21.0 --filter @locus/models build\``,
+    );
   }
   return BUILT_MODELS;
 }
