@@ -13,7 +13,15 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     minify: false,
-    lib: { entry: { index: 'src/index.ts', base: 'src/base.ts', ctr: 'src/ctr/index.ts' }, formats: ['es'] },
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        base: 'src/base.ts',
+        ctr: 'src/ctr/index.ts',
+        encoder: 'src/encoder/index.ts',
+      },
+      formats: ['es'],
+    },
     rollupOptions: {
       external,
       output: { chunkFileNames: 'chunks/[name]-[hash].js' },

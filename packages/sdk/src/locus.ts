@@ -115,14 +115,14 @@ class LocusInstance implements Locus {
   private async learnFromText(text: string): Promise<void> {
     if (text === '') return;
     this.pageText = text;
-    const encoder =
-      this.config.encoder.load === 'eager' ? await this.encoders.model() : this.encoders.loaded();
-    if (encoder) {
-      await this.learn(encoder, text);
-    } else {
+    if (this.config.encoder.load === 'idle' && !this.encoders.loaded()) {
       this.unlearnedText = text;
       this.encoders.schedule();
+      return;
     }
+    // A model that failed to load was reported; the page still counts as ranking context.
+    const encoder = await this.encoders.model().catch(() => undefined);
+    if (encoder) await this.learn(encoder, text);
   }
 
   private async learnUnlearned(encoder: CachedEncoder): Promise<void> {

@@ -75,17 +75,28 @@ export class LookupEncoder implements Encoder {
     return new LookupEncoder(model, dtype, tokenizer, graph, maxTokens, dim);
   }
 
+  /** Token vectors computed so far: a token's vector never changes, and texts share tokens. */
+  private readonly rows = new Map<number, Float32Array>();
+
+  private tokenRows(ids: number[]): void {
+    const missing = [...new Set(ids)].filter((id) => !this.rows.has(id));
+    if (missing.length === 0) return;
+    const { rows, dim } = this.graph.run(Int32Array.from(missing));
+    missing.forEach((id, i) => {
+      this.rows.set(id, rows.slice(i * dim, (i + 1) * dim));
+    });
+  }
+
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    // One graph run over all the batch's tokens; each text then pools its own slice.
-    const sequences = texts.map((text) => this.tokenizer.encode(text).ids.slice(0, this.maxTokens));
-    const ids = Int32Array.from(sequences.flat(), Number);
-    const { rows, dim } = this.graph.run(ids);
-    let at = 0;
+    const sequences = texts.map((text) => this.tokenizer.encode(text).ids.slice(0, this.maxTokens).map(Number));
+    this.tokenRows(sequences.flat());
+    const dim = this.dim;
     return sequences.map((sequence) => {
       const out = new Float32Array(dim);
-      for (let t = 0; t < sequence.length; t++, at++) {
-        for (let d = 0; d < dim; d++) out[d]! += rows[at * dim + d]!;
+      for (const id of sequence) {
+        const row = this.rows.get(id)!;
+        for (let d = 0; d < dim; d++) out[d]! += row[d]!;
       }
       let norm = 0;
       for (let d = 0; d < dim; d++) norm += out[d]! * out[d]!;

@@ -60,13 +60,48 @@ function broadcastIndex(dims: number[], out: number[]): Int32Array {
   return index;
 }
 
+/**
+ * How `dims` repeats across the output: every element (`same`), one value (`scalar`), one value
+ * per row of the last axis (`perRow`), or a general pattern that needs an index map.
+ */
+function pattern(dims: number[], out: number[]): 'same' | 'scalar' | 'perRow' | 'general' {
+  const n = size(dims);
+  if (n === size(out)) return 'same';
+  if (n === 1) return 'scalar';
+  const last = out[out.length - 1]!;
+  if (dims[dims.length - 1] === 1 && n * last === size(out)) return 'perRow';
+  return 'general';
+}
+
+/** A reader for operand `t` at output position i (fast for the patterns the models use). */
+function reader(t: Tensor, out: number[]): (i: number) => number {
+  const { data } = t;
+  switch (pattern(t.dims, out)) {
+    case 'same':
+      return (i) => data[i]!;
+    case 'scalar': {
+      const value = data[0]!;
+      return () => value;
+    }
+    case 'perRow': {
+      const last = out[out.length - 1]!;
+      return (i) => data[Math.floor(i / last)]!;
+    }
+    default: {
+      const index = broadcastIndex(t.dims, out);
+      return (i) => data[index[i]!]!;
+    }
+  }
+}
+
 function binary(fn: (x: number, y: number) => number, integer: (a: Tensor, b: Tensor) => boolean): Op {
   return (_node, [a, b]) => {
     const dims = broadcastDims(a!.dims, b!.dims);
-    const ia = broadcastIndex(a!.dims, dims);
-    const ib = broadcastIndex(b!.dims, dims);
-    const data = integer(a!, b!) ? new Int32Array(ia.length) : new Float32Array(ia.length);
-    for (let i = 0; i < ia.length; i++) data[i] = fn(a!.data[ia[i]!]!, b!.data[ib[i]!]!);
+    const n = size(dims);
+    const ra = reader(a!, dims);
+    const rb = reader(b!, dims);
+    const data = integer(a!, b!) ? new Int32Array(n) : new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = fn(ra(i), rb(i));
     return { dims, data };
   };
 }
