@@ -30,7 +30,9 @@ export class CachedEncoder {
         this.memory.set(text, vectors[i]!);
       });
       await this.store
-        ?.cacheEmbeddings(missing.map((text, i) => ({ key: this.storeKey(text), vector: vectors[i]!, createdAt: now })))
+        ?.cacheEmbeddings(
+          missing.map((text, i) => ({ key: this.storeKey(text), vector: vectors[i]!, createdAt: now })),
+        )
         .catch(this.onStoreError);
     }
     return texts.map((text) => this.memory.get(text)!);

@@ -89,7 +89,9 @@ export class LookupEncoder implements Encoder {
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const sequences = texts.map((text) => this.tokenizer.encode(text).ids.slice(0, this.maxTokens).map(Number));
+    const sequences = texts.map((text) =>
+      this.tokenizer.encode(text).ids.slice(0, this.maxTokens).map(Number),
+    );
     this.tokenRows(sequences.flat());
     const dim = this.dim;
     return sequences.map((sequence) => {
