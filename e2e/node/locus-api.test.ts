@@ -42,7 +42,7 @@ async function create(config: Parameters<typeof createLocus>[0] = {}) {
   locus = await createLocus({
     catalog: CATALOG,
     backend: 'cpu',
-    encoder: { baseUrl: MODELS },
+    encoder: { baseUrl: MODELS, load: 'eager' },
     storage: { dbName: `api-${db++}` },
     ...config,
   });

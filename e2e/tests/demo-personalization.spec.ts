@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { DEMO, filledAd, locusReady, watchPageErrors } from './helpers.js';
+import { DEMO, filledAd, learned, locusReady, watchPageErrors } from './helpers.js';
 
 interface Ad {
   id: string;
@@ -18,10 +18,15 @@ test.beforeAll(async ({ request }) => {
   categories = new Map(ads.map((ad) => [ad.id, ad.category]));
 });
 
+let pagesRead = 0;
+
+/** Opens a page, returns the category of the ad in its slot, and waits until it is learned. */
 async function read(page: Page, path: string): Promise<string> {
   await page.goto(`${DEMO}${path}`);
   await locusReady(page);
-  return categories.get(await filledAd(page)) ?? 'unknown';
+  const category = categories.get(await filledAd(page)) ?? 'unknown';
+  await learned(page, ++pagesRead);
+  return category;
 }
 
 /** The mean pCTR of each category's ads for this user, as ranked on the current page. */

@@ -25,3 +25,16 @@ export async function locusReady(page: Page): Promise<void> {
   );
   await page.evaluate(() => (window as unknown as { locus: { ready: Promise<void> } }).locus.ready);
 }
+
+/**
+ * Waits until the profile holds `pageViews` page views: with the default load policy the model
+ * loads when the page is idle and the page is learned then, after the slot was filled.
+ */
+export async function learned(page: Page, pageViews: number): Promise<void> {
+  await page.waitForFunction(
+    (n) =>
+      ((window as unknown as { locus: { info(): { storage: { pageViews: number } } | null } }).locus.info()
+        ?.storage.pageViews ?? 0) >= n,
+    pageViews,
+  );
+}

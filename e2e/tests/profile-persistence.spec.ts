@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.js';
-import { DEMO, filledAd, locusReady } from './helpers.js';
+import { DEMO, filledAd, learned, locusReady } from './helpers.js';
 
 interface Exported {
   interest: { pageViews: number; vector: number[] } | null;
@@ -23,10 +23,11 @@ test('the profile survives a browser restart (same origin, same user-data dir)',
   try {
     let context = await launch();
     let page = await context.newPage();
-    for (const path of ['/travel/lisbon-weekend.html', '/travel/alpine-rail.html']) {
+    for (const [i, path] of ['/travel/lisbon-weekend.html', '/travel/alpine-rail.html'].entries()) {
       await page.goto(`${DEMO}${path}`);
       await locusReady(page);
       await filledAd(page);
+      await learned(page, i + 1);
     }
     const before = await page.evaluate(exportProfile());
     expect(before.interest?.pageViews).toBe(2);
@@ -37,6 +38,7 @@ test('the profile survives a browser restart (same origin, same user-data dir)',
     await page.goto(`${DEMO}/`);
     await locusReady(page);
     await filledAd(page);
+    await learned(page, 3);
     const after = await page.evaluate(exportProfile());
     expect(after.interest?.pageViews).toBe(3);
     // Everything recorded before the restart is still there, plus this visit's impression.

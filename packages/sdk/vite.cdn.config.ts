@@ -39,7 +39,11 @@ function copyRuntimeFiles(outDir: string): Plugin {
 // The script-tag build's core: ESM, every dependency bundled, tfjs and transformers.js in
 // lazily imported chunks. locus.js (vite.loader.config.ts) imports it from the same folder.
 export default defineConfig({
+  // Relative URLs (the worker, chunks): the folder can be hosted under any path.
+  base: './',
   resolve: { conditions: ['locus-source', 'onnxruntime-web-use-extern-wasm'] },
+  // An ES-module worker can split: the per-token encoder stays small, transformers.js loads only for transformer models.
+  worker: { format: 'es', rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } } },
   build: {
     outDir: 'dist/cdn',
     emptyOutDir: true,

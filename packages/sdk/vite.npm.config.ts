@@ -1,16 +1,29 @@
 import { defineConfig } from 'vite';
 
 // The npm build: ESM, dependencies left to the consumer's bundler (they stay lazily imported).
+const external = [/^@tensorflow\//, /^@huggingface\//, /^idb/, /^@locus\//, /^@noble\//, /^protobufjs/];
+
 export default defineConfig({
+  base: './',
   resolve: { conditions: ['locus-source'] },
+  // The encoder worker keeps its imports bare too: the app's bundler builds it (new Worker(new URL(...))).
+  worker: { format: 'es', rollupOptions: { external } },
   build: {
     outDir: 'dist/npm',
     emptyOutDir: true,
     sourcemap: true,
     minify: false,
-    lib: { entry: { index: 'src/index.ts', base: 'src/base.ts', ctr: 'src/ctr/index.ts' }, formats: ['es'] },
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        base: 'src/base.ts',
+        ctr: 'src/ctr/index.ts',
+        encoder: 'src/encoder/index.ts',
+      },
+      formats: ['es'],
+    },
     rollupOptions: {
-      external: [/^@tensorflow\//, /^@huggingface\//, /^idb/, /^@locus\//, /^@noble\//],
+      external,
       output: { chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, writeResults } from './harness.js';
+import { encoderSuite } from './suites/encoder.js';
 import { rankSuite } from './suites/rank.js';
 
 const { values, positionals } = parseArgs({
@@ -17,6 +18,15 @@ const { values, positionals } = parseArgs({
 });
 
 const SUITES = {
+  encoder: async () => {
+    const { rows, checks } = await encoderSuite({
+      models: ['locus-glove-sif', 'locus-tiny-bert'],
+      dtypes: ['fp32', 'q8', 'q4'],
+      texts: Number(values.ads),
+      iterations: Math.min(Number(values.iterations), 10),
+    });
+    return { title: 'Text encoders (Node)', rows, checks };
+  },
   rank: async () => {
     const { rows, checks } = await rankSuite({
       ads: Number(values.ads),

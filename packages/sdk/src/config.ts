@@ -6,13 +6,13 @@ import type { BackendChoice, EncoderDtype, LocusConfig } from './types.js';
 export interface ResolvedConfig {
   catalog: LocusConfig['catalog'];
   backend: BackendChoice;
-  encoder: { model: string; dtype: EncoderDtype; baseUrl: string };
+  encoder: { model: string; dtype: EncoderDtype; baseUrl: string; load: 'idle' | 'eager'; waitMs: number };
   assetsUrl: string | undefined;
   dbName: string;
   halfLifeDays: number;
 }
 
-const DTYPES: EncoderDtype[] = ['q8', 'fp32'];
+const DTYPES: EncoderDtype[] = ['q8', 'q4', 'fp32'];
 
 function invalid(message: string): never {
   throw new LocusError('invalid-config', message);
@@ -30,6 +30,11 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
     invalid(`unknown encoder dtype "${String(dtype)}" (use ${DTYPES.join(' or ')})`);
   const model = config.encoder?.model ?? DEFAULT_ENCODER_MODEL;
   if (typeof model !== 'string' || model === '') invalid('encoder.model must be a non-empty string');
+  const load = config.encoder?.load ?? 'idle';
+  if (load !== 'idle' && load !== 'eager')
+    invalid(`unknown encoder.load "${String(load)}" (use idle or eager)`);
+  const waitMs = config.encoder?.waitMs ?? 1500;
+  if (!(waitMs >= 0)) invalid('encoder.waitMs must be a non-negative number');
   const halfLifeDays = config.storage?.halfLifeDays ?? 14;
   if (!(halfLifeDays > 0)) invalid('storage.halfLifeDays must be a positive number');
   const catalog = config.catalog;
@@ -41,7 +46,7 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
   return {
     catalog,
     backend,
-    encoder: { model, dtype, baseUrl },
+    encoder: { model, dtype, baseUrl, load, waitMs },
     assetsUrl,
     dbName: config.storage?.dbName ?? 'locus',
     halfLifeDays,

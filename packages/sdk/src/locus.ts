@@ -1,7 +1,8 @@
 import { checkCatalog, loadCatalog } from './catalog/validate.js';
 import { type ResolvedConfig, resolveConfig } from './config.js';
-import { CachedEncoder } from './encoder/cache.js';
-import { createTransformersEncoder } from './encoder/transformers.js';
+import type { CachedEncoder } from './encoder/cache.js';
+import { EncoderService } from './encoder/service.js';
+import type { Encoder } from './encoder/types.js';
 import { LocusError, toLocusError } from './errors.js';
 import { Emitter } from './events.js';
 import { pageText } from './profile/page-text.js';
@@ -34,9 +35,11 @@ class LocusInstance implements Locus {
   };
 
   private catalog: AdCandidate[] = [];
-  private context: Float32Array | undefined;
-  private encoder: Promise<CachedEncoder> | undefined;
-  private encoderStatus: LocusInfo['encoder']['status'] = 'idle';
+  /** What the user is reading now: the ranking context. */
+  private pageText = '';
+  /** Page text read before the model was ready; learned into the profile once it is. */
+  private unlearnedText: string | undefined;
+  private readonly encoders: EncoderService;
   private model: CtrModelInstance | undefined;
   private gpuAdapter: LocusInfo['gpuAdapter'];
   private pageViews = 0;
@@ -51,6 +54,14 @@ class LocusInstance implements Locus {
     private readonly storageReason: string | undefined,
   ) {
     this.events = emitter.target;
+    this.encoders = new EncoderService({
+      ...config.encoder,
+      ...(config.assetsUrl ? { ortWasmUrl: new URL('ort/', config.assetsUrl).href } : {}),
+      store,
+      onProgress: (progress) => emitter.emit('locus:progress', progress),
+      onError: (error) => emitter.error(error),
+      onReady: (encoder) => this.learnUnlearned(encoder),
+    });
   }
 
   async start(): Promise<void> {
@@ -79,25 +90,6 @@ class LocusInstance implements Locus {
     return ads;
   }
 
-  private cachedEncoder(): Promise<CachedEncoder> {
-    this.encoder ??= createTransformersEncoder({
-      ...this.config.encoder,
-      ortWasmUrl: this.config.assetsUrl ? new URL('ort/', this.config.assetsUrl).href : undefined,
-      onProgress: (progress) => this.emitter.emit('locus:progress', progress),
-    }).then(
-      (encoder) => {
-        this.encoderStatus = 'ready';
-        return new CachedEncoder(encoder, this.store, (err) => this.reportStorage(err));
-      },
-      (err: unknown) => {
-        this.encoderStatus = 'failed';
-        this.encoder = undefined; // a later call may retry (e.g. after a network blip)
-        throw err;
-      },
-    );
-    return this.encoder;
-  }
-
   private reportStorage(err: unknown): void {
     this.emitter.error(toLocusError('storage-failed', err));
   }
@@ -116,14 +108,35 @@ class LocusInstance implements Locus {
     await this.learnFromText(pageText(document));
   }
 
-  /** Embeds what the user is reading: it becomes the ranking context and, stored, an interest. */
+  /**
+   * What the user reads becomes the ranking context at once and, embedded by the model, an
+   * interest in the profile: now if the model is ready (or loads eagerly), else once it loads.
+   */
   private async learnFromText(text: string): Promise<void> {
     if (text === '') return;
-    const encoder = await this.cachedEncoder();
+    this.pageText = text;
+    if (this.config.encoder.load === 'idle' && !this.encoders.loaded()) {
+      this.unlearnedText = text;
+      this.encoders.schedule();
+      return;
+    }
+    // A model that failed to load was reported; the page still counts as ranking context.
+    const encoder = await this.encoders.model().catch(() => undefined);
+    if (encoder) await this.learn(encoder, text);
+  }
+
+  private async learnUnlearned(encoder: CachedEncoder): Promise<void> {
+    const text = this.unlearnedText;
+    this.unlearnedText = undefined;
+    if (!text) return;
+    await this.learn(encoder, text).catch((err: unknown) =>
+      this.emitter.error(toLocusError('encoder-failed', err)),
+    );
+  }
+
+  private async learn(encoder: CachedEncoder, text: string): Promise<void> {
     const [embedding] = await encoder.embed([text]);
-    if (!embedding || isZero(embedding)) return; // nothing the encoder knows: no signal to keep
-    this.context = embedding;
-    if (!this.store) return;
+    if (!embedding || isZero(embedding) || !this.store) return; // no signal, or nowhere to keep it
     try {
       const state = await this.store.addPageView(
         embedding,
@@ -158,16 +171,23 @@ class LocusInstance implements Locus {
   async rank(candidates?: AdCandidate[], options: RankOptions = {}): Promise<RankedAd[]> {
     const ads = candidates === undefined ? this.catalog : this.validated(candidates);
     if (ads.length === 0) return [];
-    const encoder = await this.cachedEncoder();
-    const embeddings = await encoder.embed(ads.map((ad) => ad.text));
+    const model = await this.rankingModel();
+    const encoder: Pick<Encoder, 'embed'> = model ?? this.encoders.keywords;
+    const [embeddings, [context]] = await Promise.all([
+      encoder.embed(ads.map((ad) => ad.text)),
+      this.pageText ? encoder.embed([this.pageText]) : Promise.resolve([undefined]),
+    ]);
     const dim = embeddings[0]!.length;
 
-    const interest = await this.store?.interest().catch((err: unknown) => {
-      this.reportStorage(err);
-      return undefined;
-    });
-    const profile = interest?.modelId === encoder.encoder.id ? interest.vector : undefined;
-    const user = userSignal(profile, this.context, dim);
+    // The profile lives in the model's vector space: without the model, rank by context alone.
+    const interest = model
+      ? await this.store?.interest().catch((err: unknown) => {
+          this.reportStorage(err);
+          return undefined;
+        })
+      : undefined;
+    const profile = model && interest?.modelId === model.encoder.id ? interest.vector : undefined;
+    const user = userSignal(profile, context, dim);
 
     const flat = new Float32Array(ads.length * dim);
     embeddings.forEach((embedding, i) => {
@@ -178,16 +198,34 @@ class LocusInstance implements Locus {
     return orderAds(scored, user, options.limit);
   }
 
+  /**
+   * The model if it is ready. A visitor with a profile is worth a short wait for it (its files
+   * are usually in the HTTP cache by then); a first visit ranks contextually at once.
+   */
+  private async rankingModel(): Promise<CachedEncoder | undefined> {
+    const ready = this.encoders.loaded();
+    if (ready) return ready;
+    if (this.config.encoder.load === 'eager') return this.encoders.model().catch(() => undefined);
+    if (this.pageViews === 0) {
+      this.encoders.schedule();
+      return undefined;
+    }
+    const loading = this.encoders.model().catch(() => undefined);
+    const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, this.config.encoder.waitMs));
+    return Promise.race([loading, timeout]);
+  }
+
   private async exportProfile(): Promise<ProfileExport> {
     if (!this.store) return { interest: null, events: [] };
     return this.store.export();
   }
 
   private async clearProfile(): Promise<void> {
-    this.context = undefined;
+    this.pageText = '';
+    this.unlearnedText = undefined;
     this.pageViews = 0;
     this.eventCount = 0;
-    (await this.encoder?.catch(() => undefined))?.clearMemory();
+    this.encoders.loaded()?.clearMemory();
     await this.store?.clear();
   }
 
@@ -199,7 +237,7 @@ class LocusInstance implements Locus {
       encoder: {
         model: this.config.encoder.model,
         dtype: this.config.encoder.dtype,
-        status: this.encoderStatus,
+        ...this.encoders.details,
       },
       ctrModel: {
         id: this.ctr.CTR_MODEL_ID,
@@ -220,8 +258,7 @@ class LocusInstance implements Locus {
   async dispose(): Promise<void> {
     this.model?.dispose();
     this.model = undefined;
-    const encoder = await this.encoder?.catch(() => undefined);
-    await encoder?.encoder.dispose();
+    await this.encoders.dispose();
     this.store?.close();
   }
 }

@@ -2,7 +2,7 @@
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
-export type EncoderDtype = 'q8' | 'fp32';
+export type EncoderDtype = 'q8' | 'q4' | 'fp32';
 
 export interface AdCandidate {
   id: string;
@@ -59,6 +59,14 @@ export interface EncoderConfig {
   /** Where model folders are served (URL or, in Node, a filesystem path). */
   baseUrl?: string;
   dtype?: EncoderDtype;
+  /**
+   * When the model loads: 'idle' (default) waits until the page is idle and skips Save-Data / 2G
+   * connections, so a first page view ranks by keywords without the ML download; 'eager' loads
+   * it at once and every call waits for it.
+   */
+  load?: 'idle' | 'eager';
+  /** How long rank() waits for a loading model when the visitor has a profile (ms, default 1500). */
+  waitMs?: number;
 }
 
 export interface LocusConfig {
@@ -86,7 +94,16 @@ export interface StorageInfo {
 export interface LocusInfo {
   backend: BackendName | null;
   gpuAdapter?: { architecture: string; isFallbackAdapter: boolean; vendor: string } | undefined;
-  encoder: { model: string; dtype: EncoderDtype; status: 'idle' | 'ready' | 'failed' };
+  encoder: {
+    model: string;
+    dtype: EncoderDtype;
+    status: 'idle' | 'deferred' | 'loading' | 'ready' | 'failed';
+    /** 'lookup': plain JS, no ONNX runtime; 'transformers': transformers.js. */
+    runtime?: 'lookup' | 'transformers';
+    device?: string;
+    loadMs?: number;
+    reason?: string;
+  };
   ctrModel: { id: string; version: number; parameters: number };
   storage: StorageInfo;
   catalogSize: number;

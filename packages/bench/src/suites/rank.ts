@@ -48,7 +48,7 @@ export async function rankSuite(options: RankSuiteOptions): Promise<{ rows: Row[
     const locus: Locus = await createLocus({
       catalog,
       backend,
-      encoder: { baseUrl: modelsDir(), dtype: 'q8' },
+      encoder: { baseUrl: modelsDir(), dtype: 'q8', load: 'eager' },
       storage: { dbName: `bench-rank-${backend}-${Date.now()}` },
     });
     await locus.track({ type: 'view', text: PAGE });

@@ -3,7 +3,8 @@ import { textHash } from '../util/hash.js';
 import type { Encoder } from './types.js';
 
 /**
- * Embeds through a two-level cache: memory for this page, IndexedDB across pages, so the
+ * Embeds through a two-level cache: memory for this page (keyed by the text itself, so a hit
+ * costs one Map lookup), IndexedDB across pages (keyed by model id + dtype + text hash), so a
  * catalog is embedded once per model rather than on every page view.
  */
 export class CachedEncoder {
@@ -15,41 +16,41 @@ export class CachedEncoder {
     private readonly onStoreError: (err: unknown) => void,
   ) {}
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
-    const keys = texts.map((text) => `${this.encoder.id}|${textHash(text)}`);
-    const out: (Float32Array | undefined)[] = keys.map((key) => this.memory.get(key));
-    await this.fillFromStore(keys, out);
-
-    const missing = [...new Set(keys.filter((_, i) => !out[i]))];
-    if (missing.length > 0) {
-      const textOf = new Map(keys.map((key, i) => [key, texts[i]!]));
-      const vectors = await this.encoder.embed(missing.map((key) => textOf.get(key)!));
-      const now = Date.now();
-      missing.forEach((key, i) => {
-        this.memory.set(key, vectors[i]!);
-      });
-      await this.store
-        ?.cacheEmbeddings(missing.map((key, i) => ({ key, vector: vectors[i]!, createdAt: now })))
-        .catch(this.onStoreError);
-    }
-    return keys.map((key, i) => out[i] ?? this.memory.get(key)!);
+  private storeKey(text: string): string {
+    return `${this.encoder.id}|${textHash(text)}`;
   }
 
-  private async fillFromStore(keys: string[], out: (Float32Array | undefined)[]): Promise<void> {
-    if (!this.store) return;
-    const wanted = keys.flatMap((_, i) => (out[i] ? [] : [i]));
-    if (wanted.length === 0) return;
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    let missing = [...new Set(texts.filter((text) => !this.memory.has(text)))];
+    if (missing.length > 0) missing = await this.fillFromStore(missing);
+    if (missing.length > 0) {
+      const vectors = await this.encoder.embed(missing);
+      const now = Date.now();
+      missing.forEach((text, i) => {
+        this.memory.set(text, vectors[i]!);
+      });
+      await this.store
+        ?.cacheEmbeddings(
+          missing.map((text, i) => ({ key: this.storeKey(text), vector: vectors[i]!, createdAt: now })),
+        )
+        .catch(this.onStoreError);
+    }
+    return texts.map((text) => this.memory.get(text)!);
+  }
+
+  /** Moves what IndexedDB has into memory; returns the texts it did not have. */
+  private async fillFromStore(texts: string[]): Promise<string[]> {
+    if (!this.store) return texts;
     try {
-      const found = await this.store.cachedEmbeddings(wanted.map((i) => keys[i]!));
-      wanted.forEach((i, j) => {
-        const vector = found[j];
-        if (vector) {
-          out[i] = vector;
-          this.memory.set(keys[i]!, vector);
-        }
+      const found = await this.store.cachedEmbeddings(texts.map((text) => this.storeKey(text)));
+      return texts.filter((text, i) => {
+        const vector = found[i];
+        if (vector) this.memory.set(text, vector);
+        return !vector;
       });
     } catch (err) {
       this.onStoreError(err);
+      return texts;
     }
   }
 

@@ -9,6 +9,7 @@ export interface TransformersEncoderOptions {
   baseUrl: string;
   /** Folder with onnxruntime-web's wasm files (browser only). */
   ortWasmUrl?: string;
+  device: 'wasm' | 'webgpu' | 'cpu';
   onProgress?: (progress: DownloadProgress) => void;
 }
 
@@ -57,7 +58,7 @@ export async function createTransformersEncoder(options: TransformersEncoderOpti
     const onProgress = options.onProgress;
     extractor = (await transformers.pipeline('feature-extraction', model, {
       dtype,
-      device: isNode ? 'cpu' : 'wasm',
+      device: options.device,
       progress_callback: onProgress
         ? (info: { status: string; file?: string; loaded?: number; total?: number }) => {
             if (info.status === 'progress' && info.file) {
