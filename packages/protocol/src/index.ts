@@ -89,6 +89,7 @@ export {
   checkMaskedInput,
   checkShareSubmission,
   checkUnmaskResponse,
+  type KeyAgreement,
   type ServerMaskedInputStage,
   type ServerSharesStage,
   type ServerUnmaskStage,
@@ -97,6 +98,7 @@ export {
   serverSumMaskedInputs,
   serverUnmask,
   type UnmaskedSum,
+  type UnmaskOptions,
 } from './secagg/server.js';
 export { combineShares, SHAMIR_PRIME, SHARE_BYTES, type Share, splitSecret } from './secagg/shamir.js';
 export { SHARE_CIPHERTEXT_BYTES } from './secagg/share-encryption.js';
@@ -136,4 +138,5 @@ export {
 export * from './wire/messages.js';
 // Workflow.
 export { type FinishedRound, type FinishRoundInput, finishRound } from './workflow/finish-round.js';
+export { deserializeState, serializeState } from './workflow/persisted-state.js';
 export { type SimulatedRound, type SimulateRoundOptions, simulateRound } from './workflow/simulate-round.js';

@@ -1,3 +1,4 @@
+import { x25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { isProtocolError } from '../protocol-error.js';
 import { addInto } from '../quantize/quantize.js';
@@ -107,7 +108,16 @@ describe('secure aggregation round', () => {
     const round = runRound({ clients: 15, dropouts: [2, 5, 6, 11, 15] });
     expect(round.collected.setup.threshold).toBe(10);
     expect(round.summed.unmaskRequest.dropouts).toEqual([2, 5, 6, 11, 15]);
-    const result = serverUnmask(round.summed.state, round.responses);
+    // The server's key agreement is injectable (e.g. node:crypto); it is called once per
+    // (dropout, surviving neighbour) pair and nowhere else.
+    let agreements = 0;
+    const result = serverUnmask(round.summed.state, round.responses, {
+      keyAgreement: (secretKey, publicKey) => {
+        agreements += 1;
+        return x25519.getSharedSecret(secretKey, publicKey);
+      },
+    });
+    expect(agreements).toBe(5 * 10);
     expect(result.survivors).toHaveLength(10);
     expect(result.sum).toEqual(round.expected);
   });

@@ -40,7 +40,7 @@ function base64Decoded(maxBytes: number) {
   return v.pipe(
     v.string(),
     v.maxLength(base64Length(maxBytes), TOO_LARGE),
-    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    v.rawTransform<string, Uint8Array>(({ dataset, addIssue, NEVER }) => {
       try {
         return decodeBase64(dataset.value);
       } catch {
