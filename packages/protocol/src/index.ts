@@ -88,18 +88,20 @@ export {
   type CollectKeysOptions,
   checkMaskedInput,
   checkShareSubmission,
-  checkUnmaskResponse,
-  type KeyAgreement,
   type ServerMaskedInputStage,
   type ServerSharesStage,
   type ServerUnmaskStage,
   serverCollectKeys,
   serverRouteShares,
   serverSumMaskedInputs,
+} from './secagg/server.js';
+export {
+  checkUnmaskResponse,
+  type KeyAgreement,
   serverUnmask,
   type UnmaskedSum,
   type UnmaskOptions,
-} from './secagg/server.js';
+} from './secagg/server-unmask.js';
 export { combineShares, SHAMIR_PRIME, SHARE_BYTES, type Share, splitSecret } from './secagg/shamir.js';
 export { SHARE_CIPHERTEXT_BYTES } from './secagg/share-encryption.js';
 // Strategies.

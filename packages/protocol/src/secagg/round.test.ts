@@ -15,12 +15,11 @@ import type { MaskedInputSubmission } from './messages.js';
 import {
   checkMaskedInput,
   checkShareSubmission,
-  checkUnmaskResponse,
   serverCollectKeys,
   serverRouteShares,
   serverSumMaskedInputs,
-  serverUnmask,
 } from './server.js';
+import { checkUnmaskResponse, serverUnmask } from './server-unmask.js';
 
 const seeded = (byte: number) => createChaCha20RandomSource(new Uint8Array(32).fill(byte));
 
@@ -38,6 +37,8 @@ interface RoundPlan {
   clients: number;
   vectorLength?: number;
   neighbourCount?: number;
+  /** 1-based indexes that are in the cohort but never share keys. */
+  neverShare?: number[];
   /** 1-based indexes that share keys and then send no input. */
   dropouts?: number[];
   /** 1-based indexes that send input and then never answer the unmask request. */
@@ -62,13 +63,14 @@ function runRound(plan: RoundPlan, seed = 1) {
   const shared = advertised.map((client) =>
     clientShareKeys(client.state, collected.setup, { random, minimumThreshold: 2 }),
   );
+  const neverShare = new Set(plan.neverShare ?? []);
   const routed = serverRouteShares(
     collected.state,
-    shared.map((client) => client.submission),
+    shared.filter((client) => !neverShare.has(client.state.index)).map((client) => client.submission),
   );
   const dropouts = new Set(plan.dropouts ?? []);
   const maskedClients = shared
-    .filter((client) => !dropouts.has(client.state.index))
+    .filter((client) => !dropouts.has(client.state.index) && !neverShare.has(client.state.index))
     .map((client) =>
       clientMaskInput(client.state, routed.inboxes.get(client.state.index)!, inputs[client.state.index - 1]!),
     );
@@ -120,6 +122,14 @@ describe('secure aggregation round', () => {
     expect(agreements).toBe(5 * 10);
     expect(result.survivors).toHaveLength(10);
     expect(result.sum).toEqual(round.expected);
+  });
+
+  it('leaves out clients that never shared keys: nobody masks with them', () => {
+    const round = runRound({ clients: 12, neverShare: [3, 9], dropouts: [5] });
+    expect(round.routed.state.sharedClients).not.toContain(3);
+    expect(round.maskedClients.every((client) => !client.state.partners.includes(9))).toBe(true);
+    expect(round.summed.unmaskRequest.dropouts).toEqual([5]);
+    expect(serverUnmask(round.summed.state, round.responses).sum).toEqual(round.expected);
   });
 
   it('sums exactly when some survivors also stay silent at the unmask stage', () => {

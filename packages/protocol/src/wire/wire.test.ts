@@ -10,12 +10,8 @@ import {
   clientMaskInput,
   clientShareKeys,
 } from '../secagg/client.js';
-import {
-  serverCollectKeys,
-  serverRouteShares,
-  serverSumMaskedInputs,
-  serverUnmask,
-} from '../secagg/server.js';
+import { serverCollectKeys, serverRouteShares, serverSumMaskedInputs } from '../secagg/server.js';
+import { serverUnmask } from '../secagg/server-unmask.js';
 import { PROTOCOL_VERSION } from '../version.js';
 import {
   encodeMessage,

@@ -14,8 +14,8 @@ import {
   serverCollectKeys,
   serverRouteShares,
   serverSumMaskedInputs,
-  serverUnmask,
 } from '../secagg/server.js';
+import { serverUnmask } from '../secagg/server-unmask.js';
 import { deserializeState, serializeState } from './persisted-state.js';
 
 describe('persisted stage states', () => {

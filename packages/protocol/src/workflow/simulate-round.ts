@@ -10,12 +10,8 @@ import {
   clientShareKeys,
 } from '../secagg/client.js';
 import type { MaskedInputSubmission, ShareSubmission, UnmaskResponse } from '../secagg/messages.js';
-import {
-  serverCollectKeys,
-  serverRouteShares,
-  serverSumMaskedInputs,
-  serverUnmask,
-} from '../secagg/server.js';
+import { serverCollectKeys, serverRouteShares, serverSumMaskedInputs } from '../secagg/server.js';
+import { serverUnmask } from '../secagg/server-unmask.js';
 
 /**
  * The reference round, in process: N clients and the server run every stage of the real code
