@@ -134,6 +134,7 @@ export {
   cohortSetupOf,
   createRoundToken,
   maskedInputSubmissionOf,
+  quantizationOf,
   shareSubmissionOf,
   unmaskResponseOf,
 } from './wire/convert.js';

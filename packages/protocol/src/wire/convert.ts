@@ -1,3 +1,5 @@
+import { ProtocolError } from '../protocol-error.js';
+import type { QuantizationParams } from '../quantize/quantize.js';
 import { type RandomSource, randomBytes } from '../random/random-source.js';
 import type { CohortSetup } from '../secagg/cohort.js';
 import type { MaskedInputSubmission, ShareSubmission, UnmaskResponse } from '../secagg/messages.js';
@@ -24,6 +26,20 @@ export function cohortSetupOf(accepted: CheckInAccepted): CohortSetup {
 export function cohortFieldOf(setup: CohortSetup): CheckInAccepted['cohort'] {
   const { roundId: _roundId, ...cohort } = setup;
   return cohort;
+}
+
+/**
+ * The quantization parameters of an `accepted` round. Refuses (`invalid-cohort`) a summand bound
+ * below the cohort size: the sum could wrap and the round would silently produce garbage.
+ */
+export function quantizationOf(accepted: CheckInAccepted): QuantizationParams {
+  if (accepted.maxSummands < accepted.cohort.members.length) {
+    throw new ProtocolError(
+      'invalid-cohort',
+      `maxSummands ${accepted.maxSummands} is below the cohort size ${accepted.cohort.members.length}`,
+    );
+  }
+  return { clippingBound: accepted.clippingBound, maxSummands: accepted.maxSummands };
 }
 
 export function shareSubmissionOf(message: ShareKeysRequest): ShareSubmission {

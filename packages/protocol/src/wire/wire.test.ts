@@ -27,6 +27,7 @@ import {
   cohortSetupOf,
   createRoundToken,
   maskedInputSubmissionOf,
+  quantizationOf,
   shareSubmissionOf,
   unmaskResponseOf,
 } from './convert.js';
@@ -93,6 +94,10 @@ describe('a secure-aggregation round over the wire', () => {
         cohort: cohortFieldOf(server0.setup),
       }),
     );
+    const first = accepted[0]!;
+    if (first.status !== 'accepted') throw new Error('expected accepted');
+    expect(quantizationOf(first)).toEqual({ clippingBound: 0.5, maxSummands: clients });
+    expect(() => quantizationOf({ ...first, maxSummands: clients - 1 })).toThrow(/below the cohort size/);
     const shared = keyed.map((client, position) => {
       const answer = accepted[position]!;
       if (answer.status !== 'accepted') throw new Error('expected accepted');
