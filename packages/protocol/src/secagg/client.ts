@@ -83,6 +83,11 @@ export interface ClientUnmaskedState extends Omit<ClientMaskedState, 'stage'> {
  */
 export const DEFAULT_MINIMUM_THRESHOLD = 10;
 
+function requireStage(actual: string, expected: string): void {
+  if (actual !== expected)
+    throw new ProtocolError('invalid-argument', `client state is ${actual}, not ${expected}`);
+}
+
 function ecdh(secretKey: Uint8Array, publicKey: Uint8Array, peer: number): Uint8Array {
   try {
     return x25519.getSharedSecret(secretKey, publicKey);
@@ -130,6 +135,7 @@ export function clientShareKeys(
   setup: CohortSetup,
   options: ShareKeysOptions = {},
 ): { state: ClientSharedState; submission: ShareSubmission } {
+  requireStage(state.stage, 'keys-advertised');
   const random = options.random ?? cryptoRandomSource;
   const minimumThreshold = options.minimumThreshold ?? DEFAULT_MINIMUM_THRESHOLD;
   const neighbourMap = checkCohortSetup(setup);
@@ -159,13 +165,10 @@ export function clientShareKeys(
     keyShare: keyShareOf.get(holder)!,
   });
 
+  const members = new Map(setup.members.map((member) => [member.index, member]));
   const channelSecrets = neighbours.map((peer) => ({
     peer,
-    sharedSecret: ecdh(
-      state.secretKeys.encryptionSecretKey,
-      memberByIndex(setup, peer).encryptionPublicKey,
-      peer,
-    ),
+    sharedSecret: ecdh(state.secretKeys.encryptionSecretKey, members.get(peer)!.encryptionPublicKey, peer),
   }));
   const shares = channelSecrets.map(({ peer: recipient, sharedSecret }) => ({
     recipient,
@@ -196,6 +199,7 @@ export function clientMaskInput(
   inbox: readonly RoutedShare[],
   quantizedUpdate: Uint32Array,
 ): { state: ClientMaskedState; submission: MaskedInputSubmission } {
+  requireStage(state.stage, 'keys-shared');
   const { setup, index } = state;
   if (quantizedUpdate.length !== setup.vectorLength) {
     throw new ProtocolError(
@@ -278,6 +282,9 @@ export function clientAnswerUnmask(
   state: ClientMaskedState | ClientUnmaskedState,
   request: UnmaskRequest,
 ): { state: ClientUnmaskedState; response: UnmaskResponse } {
+  // Types rule this out for TypeScript callers; states restored from storage are not typed.
+  const stage: string = state.stage;
+  if (stage !== 'input-masked' && stage !== 'unmask-answered') requireStage(stage, 'input-masked');
   const normalized = normalizedRequest(request);
   if (state.stage === 'unmask-answered') {
     if (!sameRequest(state.answeredRequest, normalized)) {

@@ -82,8 +82,8 @@ export function checkCohortSetup(setup: CohortSetup): Map<number, number[]> {
       seenKeys.add(hex);
     }
   }
-  if (!Number.isInteger(setup.neighbourCount) || setup.neighbourCount < 2) {
-    invalid('neighbourCount must be an integer ≥ 2');
+  if (!Number.isInteger(setup.neighbourCount) || setup.neighbourCount < 1) {
+    invalid('neighbourCount must be a positive integer');
   }
   checkThreshold(setup.threshold, shareholderCount(n, setup.neighbourCount));
   return neighbourSets([...indexes], setup.neighbourCount, setup.graphSeed, setup.roundId);

@@ -69,7 +69,8 @@ describe('Shamir secret sharing', () => {
     const shares = splitSecret(randomBytes(random(7), 32), [1, 2, 3], 3, random(8));
     const foreign = splitSecret(randomBytes(random(16), 32), [1, 2, 3], 3, random(17));
     // A share of another polynomial moves f(0) by λ·(uniform field element): below 2^256 with
-    // probability 2^-128 only. (A small change, e.g. one low bit, goes unnoticed: see serverUnmask's key check.)
+    // probability 2^-128 only. (A small change, e.g. one low bit, goes unnoticed here: serverUnmask
+    // also checks reconstructed keys against their public keys.)
     const mixed = [foreign[0]!, shares[1]!, shares[2]!];
     expect(codeOf(() => combineShares(mixed, 3))).toBe('reconstruction-failed');
     const outOfField = { x: 1, y: new Uint8Array(48).fill(0xff) };

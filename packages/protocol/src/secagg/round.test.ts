@@ -287,6 +287,10 @@ describe('client refusals', () => {
     ).toBe('unexpected-message');
     expect(codeOf(() => clientMaskInput(state, inbox.slice(0, 5), round.inputs[0]!))).toBe('too-few-clients');
     expect(codeOf(() => clientMaskInput(state, inbox, new Uint32Array(3)))).toBe('wrong-length');
+    // Stages only take the state of the stage before them.
+    expect(codeOf(() => clientMaskInput(round.advertised[0]!.state as never, inbox, round.inputs[0]!))).toBe(
+      'invalid-argument',
+    );
   });
 
   it('answers an identical unmask request again but never a different one', () => {

@@ -7,11 +7,12 @@ import { defaultThreshold, shareholderCount } from './neighbour-graph.js';
 import { SHARE_CIPHERTEXT_BYTES } from './share-encryption.js';
 
 /**
- * The server side of one round (stage 3 is in server-unmask.ts), as four pure stage functions over explicit, plain-data states.
- * Each stage takes the batch of messages accepted for it (any iterable, so a server can stream
- * them from storage); the matching `check…` function validates one message on arrival with the
- * same rules, so an HTTP handler can reject it early with a typed error. Persist the state after
- * each stage, or the accepted messages and replay: the stages are deterministic given them.
+ * The server side of one round, as four pure stage functions over explicit, plain-data states
+ * (stage 3, unmasking, is in server-unmask.ts). Each stage takes the batch of messages accepted
+ * for it (any iterable, so a server can stream them from storage); the matching `check…`
+ * function validates one message on arrival with the same rules, so an HTTP handler can reject
+ * it early with a typed error. Persist the state after each stage, or the accepted messages and
+ * replay: the stages are deterministic given them.
  *
  * Trust model: an honest-but-curious server (it follows the protocol but may look at everything it
  * sees). The consistency-check round of Bonawitz et al. against a malicious server is not
@@ -207,7 +208,8 @@ export function serverSumMaskedInputs(
     if (liveHolders < setup.threshold) {
       throw new ProtocolError(
         'too-few-clients',
-        `${survivors.size} inputs arrived; client ${client} has ${liveHolders} live shareholders, ${setup.threshold} needed`,
+        `${survivors.size} inputs arrived; client ${client} has ${liveHolders} live shareholders, ` +
+          `${setup.threshold} needed`,
       );
     }
   }

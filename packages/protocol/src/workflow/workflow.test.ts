@@ -19,7 +19,7 @@ function syntheticUpdates(clients: number, length: number, seed: number): Float6
 }
 
 describe('reference round, end to end', () => {
-  it('40 clients, 30% drop out after masking: exact integer sum, float mean within one quantization step', () => {
+  it('40 clients, 30% drop out after masking: exact integer sum, mean within one quantization step', () => {
     const clients = 40;
     const length = 500;
     const updates = syntheticUpdates(clients, length, 3);
