@@ -9,6 +9,7 @@ import {
   clientAnswerUnmask,
   clientMaskInput,
   clientShareKeys,
+  cohortFieldOf,
   createChaCha20RandomSource,
   createRoundToken,
   encodeMessage,
