@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintFolder } from './artefacts.js';
 import { type BuildResult, type BuiltModel, buildAll, buildModel, DEFAULT_BUILD_OPTIONS } from './build.js';
 import { readMeasurements } from './eval/measurements.js';
 import { readSweep, sameVariant } from './eval/sweep-file.js';
@@ -84,6 +85,18 @@ describe('buildAll (default options: the real artefacts)', () => {
       vocab_size: vocabSize,
       locus: { kind: 'tiny-bert', trained: false },
     });
+  });
+
+  it('versions the weights in config.json (sha256 over tokenizer and ONNX files)', () => {
+    const versions = first.map((m) => {
+      const locus = json(join(m.dir, 'config.json')).locus as { artefacts_sha256: string };
+      const files = m.files
+        .map((f) => f.path)
+        .filter((p) => p.startsWith('onnx/') || p.startsWith('tokenizer'));
+      expect(locus.artefacts_sha256, m.id).toBe(fingerprintFolder(m.dir, files));
+      return locus.artefacts_sha256;
+    });
+    expect(new Set(versions).size).toBe(MODEL_IDS.length);
   });
 
   it('builds with the variant the committed sweep selected', () => {

@@ -2,7 +2,7 @@
 // when their fingerprint matches the artefacts being written; otherwise the card says so.
 import type { BuiltFile } from './artefacts.js';
 import type { ModelMeasurements, SpeedReport } from './eval/measurements.js';
-import type { DemoSeparation, QualityReport } from './eval/quality.js';
+import type { DemoSeparation } from './eval/quality.js';
 import type { Precision } from './onnx.js';
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(1)} %`);
@@ -126,11 +126,4 @@ function speedSection(speed: SpeedReport | null, e: ModelMeasurements['environme
     ...rows,
     '',
   ].join('\n');
-}
-
-/** One line per dtype for summaries: content 3.1 accuracy and the demo gap. */
-export function headline(q: QualityReport | undefined): string {
-  if (!q) return '–';
-  const iab = q.taxonomies['iab-content-3.1'];
-  return `${iab ? `IAB 3.1 ${pct(iab.accuracy)}, ` : ''}demo gap ${f3(q.demo.gap)}`;
 }

@@ -68,7 +68,10 @@ env.backends.onnx.wasm.wasmPaths = '/ort/'; // browsers: serve onnxruntime-web's
 const embed = await pipeline('feature-extraction', '${id}', { dtype: 'q8' }); // or 'fp32', 'q4'
 const out = await embed(['the team won the soccer game'], { pooling: 'mean', normalize: true });
 // out.dims = [1, ${dim}]
-\`\`\``;
+\`\`\`
+
+\`config.json\` → \`locus.artefacts_sha256\` is a sha256 over the tokenizer and ONNX files: it changes
+whenever the embeddings can, so embedding caches can be keyed by it (with the dtype).`;
 }
 
 export const GLOVE_LICENCE = `- Word vectors: GloVe (Stanford NLP), Public Domain Dedication and License (PDDL) v1.0 — as stated in the

@@ -111,13 +111,15 @@ export async function buildModel(
     heads: 1,
     intermediateSize: table.dim,
   };
-  outputs.set('config.json', jsonText(configJson({ ...config, locus })));
   outputs.set('tokenizer.json', jsonText(tokenizerJson(table.tokens)));
   outputs.set('tokenizer_config.json', jsonText(tokenizerConfigJson()));
   for (const p of precisions) {
     const doc = `${opt.id} (${p}): SIF-weighted GloVe 100-d word table; last_hidden_state = row lookup * mask.`;
     outputs.set(ONNX_FILES[p], encodeModel(p, graph, doc));
   }
+  // A version the SDK can key embedding caches by: it changes whenever the weights or the tokenizer do.
+  const artefacts = { ...locus, artefacts_sha256: fingerprint(outputs) };
+  outputs.set('config.json', jsonText(configJson({ ...config, locus: artefacts })));
   const print = fingerprint(outputs);
   outputs.set(
     CARD_FILE,

@@ -10,9 +10,13 @@ export function repoRoot(): string {
   return fileURLToPath(new URL('../../../../', import.meta.url));
 }
 
+/**
+ * LOCUS_DATA_DIR (a relative path is taken from where the command was typed: pnpm runs scripts in the
+ * package folder but keeps that directory in INIT_CWD), else ../shared/data next to the repository.
+ */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.LOCUS_DATA_DIR;
-  if (fromEnv) return isAbsolute(fromEnv) ? fromEnv : resolve(fromEnv);
+  if (fromEnv) return isAbsolute(fromEnv) ? fromEnv : resolve(env.INIT_CWD ?? process.cwd(), fromEnv);
   return join(repoRoot(), '..', 'shared', 'data');
 }
 

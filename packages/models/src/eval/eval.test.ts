@@ -81,6 +81,7 @@ describe('evaluation data location', () => {
 
   it('uses LOCUS_DATA_DIR, else ../shared/data next to the repository', () => {
     expect(dataDir({ LOCUS_DATA_DIR: dir })).toBe(dir);
+    expect(dataDir({ LOCUS_DATA_DIR: 'data', INIT_CWD: dir })).toBe(join(dir, 'data'));
     expect(dataDir({})).toMatch(/shared[/\\]data$/);
   });
 

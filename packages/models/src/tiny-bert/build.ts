@@ -95,13 +95,15 @@ export async function buildTinyBert(
     intermediateSize: config.intermediate,
     layerNormEps: config.layerNormEps,
   };
-  outputs.set('config.json', jsonText(configJson({ ...hf, locus })));
   outputs.set('tokenizer.json', jsonText(tokenizerJson(table.tokens)));
   outputs.set('tokenizer_config.json', jsonText(tokenizerConfigJson()));
   for (const p of precisions) {
     const doc = `${id} (${p}): untrained 2-layer pre-LN transformer encoder over the locus-glove-sif word table.`;
     outputs.set(ONNX_FILES[p], encodeTinyBert(p, graph, weights, doc));
   }
+  // A version the SDK can key embedding caches by: it changes whenever the weights or the tokenizer do.
+  const artefacts = { ...locus, artefacts_sha256: fingerprint(outputs) };
+  outputs.set('config.json', jsonText(configJson({ ...hf, locus: artefacts })));
   const print = fingerprint(outputs);
   outputs.set(
     CARD_FILE,
