@@ -84,8 +84,8 @@ dtype → file (transformers.js): \`fp32\` → \`onnx/model.onnx\`, \`q8\` → \
   V = R'·LN(x) and the output projection is ${k.attentionOut} · R'ᵀ restricted to the word dims, so each head
   returns ${k.attentionOut} × an attention-weighted average of the normalized tokens.
 - FFN: W1 = four stacked rotations (${k.hidden} × ${k.intermediate}), W2 = ${k.ffnOut}/2 · W1ᵀ restricted to the word dims with its
-  column sums projected to zero (GELU's even part is ≥ 0 for every unit and would otherwise push all
-  tokens along one shared direction); b1 = 0.
+  column sums projected to zero (GELU's even part is ≥ 0 for every unit, and with zero column sums no
+  such positive offset can add one fixed direction to every token); b1 = 0.
 - So each layer is x + O(${k.attentionOut}) · (context average) + O(${k.ffnOut}) · (a GELU-curved copy of the token).
   The exact forward pass is specified in TypeScript (\`src/tiny-bert/reference.ts\`); the tests check
   the ONNX fp32 output against it and the q8 / q4 outputs against fp32.
@@ -95,8 +95,8 @@ ${probeSection({ fp32: c.probe })}
 ## Limitations
 
 - Untrained: it knows no more than the word table it starts from; word order has almost no effect.
-- The perturbation adds a little shared signal to long texts (see the demo cross-topic cosine above
-  next to locus-glove-sif's).
+- The perturbation adds a little shared signal to long texts: compare the demo's cross-topic cosine
+  above with locus-glove-sif's card.
 - English only, the lowercase ASCII vocabulary of locus-glove-sif; text with no known word still gets
   a (position-only) vector.
 

@@ -4,17 +4,18 @@
 //
 // Residual stream (hidden 128): dims 0-99 carry the SIF word row, dims 100-125 sinusoidal positions,
 // dims 126-127 a constant "anchor" (+c/√2, −c/√2: it adds nothing to LayerNorm's mean, which would
-// otherwise push every token along the all-ones direction). The anchor gives every LayerNorm a fixed reference: a token's
-// normalized vector is then roughly proportional to its SIF-weighted row (frequent words stay small),
-// instead of every token being rescaled to the same norm. The last layer's output bias removes it.
+// otherwise push every token along the all-ones direction). The anchor gives every LayerNorm a fixed
+// reference: a token's normalized vector is then roughly proportional to its SIF-weighted row
+// (frequent words stay small), instead of every token being rescaled to the same norm. The last
+// layer's output bias removes it.
 //
 // Every projection is built from randomized Hadamard matrices (orthogonal, condition number 1, seeded
 // sign flips; see linalg.ts): attention compares tokens in a rotated basis split into 4 heads, and
 // its value/output pair is that rotation and its transpose, so each head returns an attention-weighted
 // average of the normalized tokens, scaled by `attentionOut` and written into the word dims only. The
 // feed-forward block is W2 = (ffnOut/2)·W1ᵀ restricted to the word dims, with W1 four stacked
-// rotations and GELU between: about ffnOut × its input, plus GELU's curvature; b2 cancels the mean
-// of GELU so the block adds no shared direction.
+// rotations and GELU between: about ffnOut × its input, plus GELU's curvature (W2's column sums are
+// zero, see below).
 import { randomizedHadamard } from '../linalg.js';
 
 export interface TinyBertConfig {
@@ -127,8 +128,8 @@ function layer(c: TinyBertConfig, index: number, last: boolean): LayerWeights {
     for (let j = 0; j < h; j++) wo[i * h + j] = isWord(j) ? c.attentionOut * v[j * h + i]! : 0;
   // Feed-forward output: (ffnOut / 2) · W1ᵀ (GELU passes about half of its input), word dims only,
   // with its column sums made zero: GELU's even part is ≥ 0 for every hidden unit, so a token-dependent
-  // amount of Σ_i W2[i] would otherwise be added to every token (a shared direction in the pooled
-  // vector). Projecting that one direction out of W2 removes it for any input.
+  // multiple of Σ_i W2[i] would otherwise be added to every token, always along that one direction.
+  // Projecting it out of W2 rules that out for any input.
   const w2 = new Float64Array(c.intermediate * h);
   for (let i = 0; i < c.intermediate; i++) {
     for (let j = 0; j < c.wordDim; j++) w2[i * h + j] = (c.ffnOut / 2) * w1[j * c.intermediate + i]!;
