@@ -33,7 +33,7 @@ export const DEFAULT_BUILD_OPTIONS: Required<GloveSifOptions> = {
   vocabSize: 30_000,
   a: 3e-3,
   zipfK: 2.7,
-  centre: true,
+  centre: false,
   removeComponents: 5,
   subwordSuffixes: true,
   q4: true,

@@ -8,8 +8,7 @@ import { dataDir, EvalDataMissingError } from './data.js';
 import { type DemoCorpus, pageText } from './demo-corpus.js';
 import { parentAccuracy, rocAuc } from './metrics.js';
 import { demoSeparation, parentDocuments } from './quality.js';
-import { PUBLIC_TIE, selectVariant } from './sweep.js';
-import type { SweepRow } from './sweep-file.js';
+import { selectCandidate } from './selection.js';
 import { loadAvailableTasks } from './tasks.js';
 import { loadTask, type ParentTask, parseIabTsv, parseTopicsTsv } from './taxonomy.js';
 
@@ -205,21 +204,30 @@ describe('pageText (the SDK rule on static HTML)', () => {
   });
 });
 
-describe('selectVariant', () => {
-  const row = (a: number, names: number, docs: number, auc: number): SweepRow =>
-    ({
-      a,
-      centre: false,
-      removeComponents: 1,
-      taxonomyMean: names,
-      docsMean: docs,
-      quality: { demo: { auc } },
-    }) as SweepRow;
-  it('takes the best public-data score; the demo only breaks ties', () => {
-    const best = row(1, 0.6, 0.6, 0.5);
-    const tiedBetterDemo = row(2, 0.6 - PUBLIC_TIE, 0.6, 0.9);
-    const worseBestDemo = row(3, 0.5, 0.5, 1);
-    expect(selectVariant([best, worseBestDemo]).a).toBe(1);
-    expect(selectVariant([best, tiedBetterDemo, worseBestDemo]).a).toBe(2);
+describe('selectCandidate', () => {
+  const items = (n: number, hits: number) => Array.from({ length: n }, (_, i) => (i < hits ? 1 : 0));
+  it('lets the demo choose only among variants the best does not clearly beat', () => {
+    const best = { groups: [items(300, 180), items(200, 120)], demoGap: 0.5 };
+    // Differs from the best on 19 + 9 items in both directions, one net miss per group: noise.
+    const swap = (xs: number[], lose: number, win: number) =>
+      xs.map((x, i) => (i < lose ? 0 : i >= 180 && i < 180 + win ? 1 : x));
+    const closeBetterDemo = {
+      groups: [swap(items(300, 180), 10, 9), swap(items(200, 120), 5, 4)],
+      demoGap: 0.9,
+    };
+    const clearlyWorseBestDemo = { groups: [items(300, 120), items(200, 80)], demoGap: 1 };
+    const s = selectCandidate([best, closeBetterDemo, clearlyWorseBestDemo]);
+    expect(s.best).toBe(0);
+    expect(s.tied).toEqual([true, true, false]);
+    expect(s.notBeaten[2]).toBe(0);
+    expect(s.chosen).toBe(1);
+    expect(selectCandidate([best, clearlyWorseBestDemo]).chosen).toBe(0);
+  });
+
+  it('is deterministic and refuses candidates scored on different items', () => {
+    const a = { groups: [items(50, 30)], demoGap: 0.5 };
+    const b = { groups: [items(50, 29)], demoGap: 0.6 };
+    expect(selectCandidate([a, b])).toEqual(selectCandidate([a, b]));
+    expect(() => selectCandidate([a, { groups: [items(49, 30)], demoGap: 0 }])).toThrow(RangeError);
   });
 });

@@ -18,18 +18,22 @@ export function parentAccuracy(
   task: ParentTask,
   sim: (child: number, parent: number) => number,
 ): ParentAccuracy {
-  let credit = 0;
-  task.children.forEach((child, c) => {
-    const scores = task.parents.map((_, p) => sim(c, p));
-    const best = Math.max(...scores);
-    const tied = scores.flatMap((s, p) => (best - s <= TIE ? [p] : []));
-    if (tied.includes(child.parent)) credit += 1 / tied.length;
-  });
+  const credits = parentCredits(task, sim);
   return {
-    accuracy: credit / task.children.length,
+    accuracy: credits.reduce((s, x) => s + x, 0) / task.children.length,
     children: task.children.length,
     parents: task.parents.length,
   };
+}
+
+/** Per child: 1 when its nearest parent is the true one, 1/k in a k-way tie that includes it, else 0. */
+export function parentCredits(task: ParentTask, sim: (child: number, parent: number) => number): number[] {
+  return task.children.map((child, c) => {
+    const scores = task.parents.map((_, p) => sim(c, p));
+    const best = Math.max(...scores);
+    const tied = scores.flatMap((s, p) => (best - s <= TIE ? [p] : []));
+    return tied.includes(child.parent) ? 1 / tied.length : 0;
+  });
 }
 
 /** Probability that a random positive outscores a random negative (ties count one half). */

@@ -2,7 +2,7 @@
 // separation, with the bag-of-words baselines computed on the same inputs.
 import { type BowKind, bowVectors, type SparseVector, sparseCosine } from './bow.js';
 import type { DemoCorpus } from './demo-corpus.js';
-import { cosine, mean, type ParentAccuracy, parentAccuracy, rocAuc } from './metrics.js';
+import { cosine, mean, type ParentAccuracy, parentAccuracy, parentCredits, rocAuc } from './metrics.js';
 import type { ParentTask } from './taxonomy.js';
 
 /** Embeds texts into L2-normalized (or zero) vectors, one per text. */
@@ -90,21 +90,31 @@ export function demoSeparation(
   };
 }
 
+/** Per-item credits of every taxonomy score, keyed `<task id>` and `<task id> docs` (for the sweep's bootstrap). */
+export type CreditLog = Map<string, number[]>;
+
 export async function measureQuality(
   embed: Embed,
   tasks: ParentTask[],
   corpus: DemoCorpus,
+  credits?: CreditLog,
 ): Promise<QualityReport> {
+  const score = (task: ParentTask, key: string, sim: (c: number, p: number) => number): ParentAccuracy => {
+    const items = parentCredits(task, sim);
+    credits?.set(key, items);
+    const accuracy = items.reduce((s, x) => s + x, 0) / items.length;
+    return { accuracy, children: task.children.length, parents: task.parents.length };
+  };
   const taxonomies: Record<string, ParentAccuracy> = {};
   const taxonomyDocs: Record<string, ParentAccuracy> = {};
   for (const task of tasks) {
     const parents = await embed(task.parents);
     const children = await embed(task.children.map((c) => c.name));
-    taxonomies[task.id] = parentAccuracy(task, (c, p) => cosine(children[c]!, parents[p]!));
+    taxonomies[task.id] = score(task, task.id, (c, p) => cosine(children[c]!, parents[p]!));
     const { docs, leaveOneOut } = parentDocuments(task);
     const docVecs = await embed(docs);
     const looVecs = await embed(leaveOneOut);
-    taxonomyDocs[task.id] = parentAccuracy(task, (c, p) =>
+    taxonomyDocs[task.id] = score(task, `${task.id} docs`, (c, p) =>
       cosine(children[c]!, p === task.children[c]!.parent ? looVecs[c]! : docVecs[p]!),
     );
   }

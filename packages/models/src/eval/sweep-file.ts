@@ -13,11 +13,16 @@ export interface SweepRow extends SweepVariant {
   /** Mean accuracy@1 over the taxonomy tasks that were available: names, documents. */
   taxonomyMean: number;
   docsMean: number;
+  /** Mean of all those accuracies (names and documents of every task). */
+  publicScore: number;
+  /** Share of bootstrap resamples in which the best variant does not beat this one (see selection.ts). */
+  notBeaten: number;
 }
 
 export interface SweepFile {
   tasks: string[];
   missing: string[];
+  selection: { samples: number; seed: number; tieLevel: number };
   selected: SweepVariant;
   rows: SweepRow[];
 }

@@ -10,7 +10,14 @@ import { postProcess, principalAxes, sifWeightedRows } from '../sif.js';
 import { loadSourceVectors } from '../vectors.js';
 import { type DemoCorpus, loadDemoCorpus } from './demo-corpus.js';
 import { measurementsDir } from './measurements.js';
-import { type Embed, measureQuality } from './quality.js';
+import { type CreditLog, type Embed, measureQuality } from './quality.js';
+import {
+  BOOTSTRAP_SAMPLES,
+  BOOTSTRAP_SEED,
+  type Candidate,
+  selectCandidate,
+  TIE_LEVEL,
+} from './selection.js';
 import { SWEEP_FILE, type SweepFile, type SweepRow, type SweepVariant } from './sweep-file.js';
 import { loadAvailableTasks } from './tasks.js';
 import type { ParentTask } from './taxonomy.js';
@@ -23,10 +30,11 @@ export async function runSweep(
   corpus: DemoCorpus,
   aValues: number[] = SWEEP_A,
   components: number[] = SWEEP_COMPONENTS,
-): Promise<SweepRow[]> {
+): Promise<{ rows: SweepRow[]; chosen: SweepRow; best: SweepRow }> {
   const src = await loadSourceVectors();
   const base = { ...DEFAULT_BUILD_OPTIONS };
   const rows: SweepRow[] = [];
+  const candidates: Candidate[] = [];
   for (const a of aValues) {
     const weighted = sifWeightedRows(src, { ...base, a });
     for (const centre of [false, true]) {
@@ -35,34 +43,38 @@ export async function runSweep(
         const table = postProcess(weighted, axes, { removeComponents });
         const vocab = vocabMap(table.tokens);
         const embed: Embed = async (texts) => texts.map((t) => embedWithTable(t, table, vocab));
-        const quality = await measureQuality(embed, tasks, corpus);
+        const credits: CreditLog = new Map();
+        const quality = await measureQuality(embed, tasks, corpus, credits);
         const taxonomyMean = meanAccuracy(quality.taxonomies);
         const docsMean = meanAccuracy(quality.taxonomyDocs);
-        rows.push({ a, centre, removeComponents, quality, taxonomyMean, docsMean });
+        rows.push({
+          a,
+          centre,
+          removeComponents,
+          quality,
+          taxonomyMean,
+          docsMean,
+          publicScore: 0,
+          notBeaten: 0,
+        });
+        candidates.push({
+          groups: [...credits.keys()].sort().map((k) => credits.get(k)!),
+          demoGap: quality.demo.gap,
+        });
       }
     }
   }
-  return rows;
+  const selection = selectCandidate(candidates);
+  rows.forEach((r, i) => {
+    r.publicScore = selection.scores[i]!;
+    r.notBeaten = selection.notBeaten[i]!;
+  });
+  return { rows, chosen: rows[selection.chosen]!, best: rows[selection.best]! };
 }
 
 function meanAccuracy(results: Record<string, { accuracy: number }>): number {
   const accs = Object.values(results).map((t) => t.accuracy);
   return accs.length ? accs.reduce((s, x) => s + x, 0) / accs.length : Number.NaN;
-}
-
-/** Public-data accuracy differences smaller than this are treated as ties (≈ noise at ~300 items a task). */
-export const PUBLIC_TIE = 0.005;
-
-/**
- * The variant the build uses: the best mean of the two public-data scores (taxonomy names, taxonomy
- * documents); variants within PUBLIC_TIE of it are tied, and the demo's page↔ad AUC breaks the tie.
- * The demo alone never decides, so a variant cannot win by fitting 9 demo pages.
- */
-export function selectVariant(rows: SweepRow[]): SweepRow {
-  const publicScore = (r: SweepRow) => (r.taxonomyMean + r.docsMean) / 2;
-  const best = Math.max(...rows.map(publicScore));
-  const tied = rows.filter((r) => best - publicScore(r) <= PUBLIC_TIE);
-  return tied.reduce((x, y) => (y.quality.demo.auc > x.quality.demo.auc ? y : x));
 }
 
 const pct = (x: number) => (Number.isNaN(x) ? '  n/a' : (x * 100).toFixed(1).padStart(5));
@@ -78,6 +90,8 @@ export function sweepTable(rows: SweepRow[], taskIds: string[]): string {
     'names mean',
     ...docIds,
     'docs mean',
+    'public',
+    'not beaten',
     'same',
     'cross',
     'gap',
@@ -96,6 +110,8 @@ export function sweepTable(rows: SweepRow[], taskIds: string[]): string {
       pct(r.taxonomyMean),
       ...taskIds.map((id) => pct(r.quality.taxonomyDocs[id]?.accuracy ?? Number.NaN)),
       pct(r.docsMean),
+      pct(r.publicScore),
+      pct(r.notBeaten),
       f3(d.sameTopic),
       f3(d.crossTopic),
       f3(d.gap),
@@ -117,14 +133,23 @@ const pick = ({ a, centre, removeComponents }: SweepVariant): SweepVariant => ({
 async function main(): Promise<void> {
   const { tasks, missing } = loadAvailableTasks();
   for (const m of missing) console.warn(m);
-  const rows = await runSweep(tasks, loadDemoCorpus());
+  const { rows, chosen, best } = await runSweep(tasks, loadDemoCorpus());
   const ids = tasks.map((t) => t.id);
   console.log(sweepTable(rows, ids));
-  const chosen = selectVariant(rows);
-  console.log(`selected: a=${chosen.a} centre=${chosen.centre} k=${chosen.removeComponents}`);
+  const name = (r: SweepRow) => `a=${r.a} centre=${r.centre} k=${r.removeComponents}`;
+  const ties = rows.filter((r) => r.notBeaten >= TIE_LEVEL).length;
+  console.log(
+    `best public score: ${name(best)}; ${ties} variants tied with it (bootstrap); selected: ${name(chosen)}`,
+  );
   const out = join(measurementsDir(), SWEEP_FILE);
   await mkdir(dirname(out), { recursive: true });
-  const file: SweepFile = { tasks: ids, missing, selected: pick(chosen), rows };
+  const file: SweepFile = {
+    tasks: ids,
+    missing,
+    selection: { samples: BOOTSTRAP_SAMPLES, seed: BOOTSTRAP_SEED, tieLevel: TIE_LEVEL },
+    selected: pick(chosen),
+    rows,
+  };
   await writeFile(out, `${JSON.stringify(file, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }
