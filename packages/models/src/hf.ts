@@ -7,6 +7,11 @@ export const MAX_LENGTH = 512;
 export interface HfMeta {
   vocabSize: number;
   hiddenSize: number;
+  /** Transformer layers (0: the graph is an embedding lookup). */
+  layers: number;
+  heads: number;
+  intermediateSize: number;
+  layerNormEps?: number;
   locus: Record<string, unknown>;
 }
 
@@ -17,10 +22,11 @@ export function configJson(meta: HfMeta): Record<string, unknown> {
     hidden_size: meta.hiddenSize,
     vocab_size: meta.vocabSize,
     max_position_embeddings: MAX_LENGTH,
-    // No transformer layers: the ONNX graph is an embedding lookup (see README.md).
-    num_hidden_layers: 0,
-    num_attention_heads: 1,
-    intermediate_size: meta.hiddenSize,
+    num_hidden_layers: meta.layers,
+    num_attention_heads: meta.heads,
+    intermediate_size: meta.intermediateSize,
+    hidden_act: 'gelu',
+    ...(meta.layerNormEps === undefined ? {} : { layer_norm_eps: meta.layerNormEps }),
     type_vocab_size: 1,
     pad_token_id: 0,
     torch_dtype: 'float32',

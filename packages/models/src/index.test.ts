@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ENCODER_ID, modelFiles, modelsDir } from './index.js';
+import { DEFAULT_ENCODER_ID, MODEL_IDS, modelFiles, modelsDir, TINY_BERT_ID } from './index.js';
 
 describe('@locus/models library', () => {
   const dir = mkdtempSync(join(tmpdir(), 'locus-models-index-'));
@@ -10,6 +10,8 @@ describe('@locus/models library', () => {
 
   it('names the default encoder and points at packages/models/dist/models', () => {
     expect(DEFAULT_ENCODER_ID).toBe('locus-glove-sif');
+    expect(TINY_BERT_ID).toBe('locus-tiny-bert');
+    expect(MODEL_IDS).toEqual([DEFAULT_ENCODER_ID, TINY_BERT_ID]);
     expect(modelsDir().endsWith(['packages', 'models', 'dist', 'models'].join(sep))).toBe(true);
   });
 

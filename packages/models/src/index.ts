@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 /** Model id of the offline default text encoder (a folder under modelsDir()). */
 export const DEFAULT_ENCODER_ID = 'locus-glove-sif';
 
+/** Model id of the 2-layer transformer encoder over the same vocabulary (untrained; see its card). */
+export const TINY_BERT_ID = 'locus-tiny-bert';
+
+/** Every model `pnpm --filter @locus/models build` writes. */
+export const MODEL_IDS = [DEFAULT_ENCODER_ID, TINY_BERT_ID] as const;
+
 /** Absolute path of packages/models/dist/models, from src/ (tests, tsx) or dist/lib/ (built). */
 export function modelsDir(): string {
   const parent = fileURLToPath(new URL('..', import.meta.url)); // packages/models/ or packages/models/dist/

@@ -1,7 +1,9 @@
 // Quality probe computed straight from a table (no ONNX runtime): the same steps as the tokenizer
 // (BertNormalizer lowercase + accent strip, BertPreTokenizer, WordPiece) and transformers.js' mean
-// pooling + L2 normalization. The build writes its figures into the model card; the tests check that
-// transformers.js reproduces them from the ONNX files.
+// pooling + L2 normalization, truncating to the model's max length as the feature-extraction pipeline
+// does. The build writes its figures into the model card; the tests check that transformers.js
+// reproduces them from the ONNX files.
+import { MAX_LENGTH } from './hf.js';
 
 export const PROBE_TOPICS = {
   sports: ['the striker scored a goal in the football match', 'the team won the soccer game'],
@@ -46,13 +48,16 @@ export function wordPieceTokenize(text: string, vocab: ReadonlyMap<string, numbe
   return ids;
 }
 
-/** Mean-pooled, L2-normalized sentence vector ([CLS] and [SEP] rows are zero, so they are left out). */
+/**
+ * Mean-pooled, L2-normalized sentence vector of a locus-glove-sif table ([CLS] and [SEP] rows are zero,
+ * so they are left out; only the first MAX_LENGTH − 2 tokens count, as in the pipeline).
+ */
 export function embedWithTable(
   text: string,
   table: { tokens: string[]; dim: number; data: Float32Array },
   vocab: ReadonlyMap<string, number> = vocabMap(table.tokens),
 ): Float64Array {
-  const ids = wordPieceTokenize(text, vocab, vocab.get('[UNK]') ?? 1);
+  const ids = wordPieceTokenize(text, vocab, vocab.get('[UNK]') ?? 1).slice(0, MAX_LENGTH - 2);
   const out = new Float64Array(table.dim);
   for (const id of ids) for (let d = 0; d < table.dim; d++) out[d]! += table.data[id * table.dim + d]!;
   let norm = 0;
