@@ -1,6 +1,6 @@
 import type { EncoderDtype } from '../types.js';
 import { LookupEncoder } from './lookup-encoder.js';
-import { isLookupModel, type ModelConfig } from './model-config.js';
+import { encoderId, isLookupModel, type ModelConfig } from './model-config.js';
 import { modelSource } from './model-files.js';
 import type { DownloadProgress, Encoder } from './types.js';
 
@@ -44,6 +44,7 @@ export async function loadEncoder(
     dtype: spec.dtype,
     baseUrl: spec.baseUrl,
     device: spec.device,
+    id: encoderId(spec.model, spec.dtype, config),
     ...(spec.ortWasmUrl ? { ortWasmUrl: spec.ortWasmUrl } : {}),
     ...(onProgress ? { onProgress } : {}),
   });

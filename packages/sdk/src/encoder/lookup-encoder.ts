@@ -2,7 +2,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { LocusError } from '../errors.js';
 import type { EncoderDtype } from '../types.js';
 import { LookupGraph } from './lookup-graph.js';
-import { isLookupModel, type ModelConfig } from './model-config.js';
+import { encoderId, isLookupModel, type ModelConfig } from './model-config.js';
 import { type ModelSource, ONNX_FILE } from './model-files.js';
 import { readOnnxGraph } from './onnx-reader.js';
 import type { DownloadProgress, Encoder } from './types.js';
@@ -27,8 +27,9 @@ export class LookupEncoder implements Encoder {
     private readonly graph: LookupGraph,
     private readonly maxTokens: number,
     readonly dim: number,
+    config: ModelConfig,
   ) {
-    this.id = `${model}|${dtype}`;
+    this.id = encoderId(model, dtype, config);
   }
 
   static async load(
@@ -72,7 +73,7 @@ export class LookupEncoder implements Encoder {
         `${model}: the model outputs ${dim} values, config says ${config.hidden_size}`,
       );
     }
-    return new LookupEncoder(model, dtype, tokenizer, graph, maxTokens, dim);
+    return new LookupEncoder(model, dtype, tokenizer, graph, maxTokens, dim, config);
   }
 
   /** Token vectors computed so far: a token's vector never changes, and texts share tokens. */

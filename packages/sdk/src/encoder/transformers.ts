@@ -10,6 +10,8 @@ export interface TransformersEncoderOptions {
   /** Folder with onnxruntime-web's wasm files (browser only). */
   ortWasmUrl?: string;
   device: 'wasm' | 'webgpu' | 'cpu';
+  /** The vector-space id (see encoderId); defaults to model|dtype. */
+  id?: string;
   onProgress?: (progress: DownloadProgress) => void;
 }
 
@@ -79,7 +81,7 @@ export async function createTransformersEncoder(options: TransformersEncoderOpti
   }
 
   return {
-    id: `${model}|${dtype}`,
+    id: options.id ?? `${model}|${dtype}`,
     model,
     dtype,
     async embed(texts) {
