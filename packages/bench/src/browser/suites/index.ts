@@ -1,6 +1,7 @@
 import type { SuiteReport } from '../report.js';
 import { browserEncoderSuite } from './browser-encoder.js';
 import { browserRankSuite } from './browser-rank.js';
+import { bundleSizesSuite } from './bundle-sizes.js';
 
 /** Options the CLI passes to every browser suite; each suite picks what it needs. */
 export interface BrowserSuiteArgs {
@@ -35,4 +36,5 @@ export const BROWSER_SUITES: Record<string, (args: BrowserSuiteArgs) => Promise<
       },
       warmup: args.warmup ?? 2,
     }),
+  'bundle-sizes': () => bundleSizesSuite(),
 };
