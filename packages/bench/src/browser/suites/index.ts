@@ -2,6 +2,8 @@ import type { SuiteReport } from '../report.js';
 import { browserEncoderSuite } from './browser-encoder.js';
 import { browserRankSuite } from './browser-rank.js';
 import { bundleSizesSuite } from './bundle-sizes.js';
+import { pageWeightSuite } from './page-weight.js';
+import { webVitalsSuite } from './web-vitals.js';
 
 /** Options the CLI passes to every browser suite; each suite picks what it needs. */
 export interface BrowserSuiteArgs {
@@ -37,4 +39,6 @@ export const BROWSER_SUITES: Record<string, (args: BrowserSuiteArgs) => Promise<
       warmup: args.warmup ?? 2,
     }),
   'bundle-sizes': () => bundleSizesSuite(),
+  'page-weight': (args) => pageWeightSuite({ runs: Math.min(args.iterations ?? 3, 10) }),
+  'web-vitals': (args) => webVitalsSuite({ runs: Math.min(args.iterations ?? 5, 20) }),
 };
