@@ -22,7 +22,9 @@ export const ms = (value: number) =>
         : value.toFixed(2);
 
 export const ratio = (value: number | undefined) =>
-  value === undefined || !Number.isFinite(value) ? '' : `${value.toFixed(2)}×`;
+  value === undefined || !Number.isFinite(value)
+    ? ''
+    : `${value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}×`;
 
 /** Timing rows (min/median/p95/max + ratio) with optional extra columns after the ratio. */
 export function formatTimings<R extends Row>(

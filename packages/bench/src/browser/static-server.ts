@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 
 // A tiny static server in the manner of e2e/fixture-server.mjs: folders mounted under URL
 // prefixes, plus in-memory pages. It never compresses (sizes are compressed with zlib by the
@@ -65,7 +65,7 @@ export async function startStaticServer({ mounts, pages = {} }: ServerOptions): 
     for (const { prefix, dir } of sorted) {
       if (!path.startsWith(prefix)) continue;
       const file = normalize(join(dir, decodeURIComponent(path.slice(prefix.length))));
-      if (!file.startsWith(normalize(dir))) return undefined;
+      if (!file.startsWith(normalize(dir) + sep)) return undefined; // ../ out of the mount
       if (existsSync(file) && statSync(file).isFile()) return file;
     }
     return undefined;

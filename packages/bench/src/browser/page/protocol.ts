@@ -25,10 +25,9 @@ export interface EncoderBenchOptions {
   model: string;
   dtype: 'fp32' | 'q8' | 'q4';
   texts: string[];
-  /** Texts per WebGPU run: SwiftShader is slow, so its batch may be smaller. */
+  /** Texts per WebGPU run for transformer models (SwiftShader is slow); lookup models use all. */
   webgpuTexts: number;
   iterations: number;
-  webgpuIterations: number;
   warmup: number;
 }
 

@@ -20,8 +20,7 @@ export const BROWSER_SUITES: Record<string, (args: BrowserSuiteArgs) => Promise<
       dtypes: ['fp32', 'q8', 'q4'],
       texts: args.ads ?? 1000,
       iterations: args.iterations ?? 10,
-      webgpuTexts: 100,
-      webgpuIterations: 5,
+      webgpuTexts: 64,
       coldStarts: 3,
     }),
   'browser-rank': (args) =>
