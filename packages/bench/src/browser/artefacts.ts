@@ -32,6 +32,17 @@ export function sdkCdnDir(): string {
   return dir;
 }
 
+/** The npm build the bench page imports (Vite resolves @locus/sdk to dist/npm, not to src). */
+export function requireSdkNpmBuild(): void {
+  for (const entry of ['@locus/sdk', '@locus/sdk/ctr', '@locus/sdk/encoder']) {
+    try {
+      require.resolve(entry);
+    } catch {
+      notBuilt('@locus/sdk', `the npm build of ${entry}`, 'npx pnpm@12.21.0 --filter @locus/sdk build');
+    }
+  }
+}
+
 /** packages/models/dist/models, with every model folder in it. */
 export function builtModelsDir(): string {
   const dir = modelsDir();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build, defaultClientConditions } from 'vite';
-import { BENCH_DIR, builtModelsDir, ortWebDistDir, sdkCdnDir } from './artefacts.js';
+import { BENCH_DIR, builtModelsDir, ortWebDistDir, requireSdkNpmBuild, sdkCdnDir } from './artefacts.js';
 import { COLD_START_PAGE } from './cold-start.js';
 import type { BenchApi } from './page/main.js';
 import type { ServedPaths } from './page/protocol.js';
@@ -19,6 +19,7 @@ export const SERVED: ServedPaths = { models: '/models/', ort: '/ort/', locusAsse
  * (`onnxruntime-web-use-extern-wasm`: it is served from /ort/ instead).
  */
 export async function buildBenchPage(): Promise<string> {
+  requireSdkNpmBuild();
   await build({
     configFile: false,
     root: PAGE_SOURCE,
