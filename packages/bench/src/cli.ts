@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Runs named benchmarks, prints a table per suite and writes JSON (bench-results/<suite>.json).
 //   pnpm --filter @locus/bench bench [rank] [--iterations N] [--out DIR]
+// Chromium suites (run only when named): browser-encoder, browser-rank, page-weight,
+// bundle-sizes, web-vitals. bundle-sizes exits non-zero when a size budget is exceeded.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BROWSER_SUITES } from './browser/suites/index.js';
 import { formatTable, writeResults } from './harness.js';
 import { encoderSuite } from './suites/encoder.js';
 import { rankSuite } from './suites/rank.js';
@@ -10,39 +13,73 @@ import { rankSuite } from './suites/rank.js';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    iterations: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '3' },
-    ads: { type: 'string', default: '1000' },
+    // No defaults here for the browser suites: each has its own (Chromium runs cost more).
+    iterations: { type: 'string' },
+    warmup: { type: 'string' },
+    ads: { type: 'string' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../../../bench-results') },
   },
 });
+
+const iterations = Number(values.iterations ?? 30);
+const warmup = Number(values.warmup ?? 3);
+const ads = Number(values.ads ?? 1000);
 
 const SUITES = {
   encoder: async () => {
     const { rows, checks } = await encoderSuite({
       models: ['locus-glove-sif', 'locus-tiny-bert'],
       dtypes: ['fp32', 'q8', 'q4'],
-      texts: Number(values.ads),
-      iterations: Math.min(Number(values.iterations), 10),
+      texts: ads,
+      iterations: Math.min(iterations, 10),
     });
     return { title: 'Text encoders (Node)', rows, checks };
   },
   rank: async () => {
     const { rows, checks } = await rankSuite({
-      ads: Number(values.ads),
+      ads,
       backends: ['wasm', 'cpu'],
-      iterations: Number(values.iterations),
-      warmup: Number(values.warmup),
+      iterations,
+      warmup,
     });
     return { title: 'rank() vs bare tfjs predict (Node)', rows, checks };
   },
 };
 
+const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+const browserArgs = {
+  iterations: number(values.iterations),
+  warmup: number(values.warmup),
+  ads: number(values.ads),
+};
+
 const names = positionals.length > 0 ? positionals : Object.keys(SUITES);
+const known = [...Object.keys(SUITES), ...Object.keys(BROWSER_SUITES)];
+let failed = false;
 for (const name of names) {
+  const browserSuite = BROWSER_SUITES[name];
+  if (browserSuite) {
+    console.error(`running ${name}…`);
+    let report: Awaited<ReturnType<typeof browserSuite>>;
+    try {
+      report = await browserSuite(browserArgs);
+    } catch (err) {
+      // Missing Chromium or builds, timeouts: one clear line, not a stack trace.
+      console.error(`${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      failed = true;
+      continue;
+    }
+    for (const table of report.tables) console.log(`${table}\n`);
+    for (const check of report.checks) console.log(`- ${check}`);
+    for (const failure of report.failures ?? []) console.log(`FAIL: ${failure}`);
+    const path = writeResults(values.out!, name, { suite: name, date: new Date().toISOString(), ...report });
+    console.log(`(written to ${path})\n`);
+    failed ||= (report.failures ?? []).length > 0;
+    continue;
+  }
   const suite = SUITES[name as keyof typeof SUITES];
   if (!suite) {
-    console.error(`unknown suite "${name}" (known: ${Object.keys(SUITES).join(', ')})`);
+    console.error(`unknown suite "${name}" (known: ${known.join(', ')})`);
     process.exit(2);
   }
   console.error(`running ${name}…`);
@@ -52,3 +89,4 @@ for (const name of names) {
   const path = writeResults(values.out!, name, { suite: name, date: new Date().toISOString(), ...result });
   console.log(`(written to ${path})\n`);
 }
+if (failed) process.exit(1);
