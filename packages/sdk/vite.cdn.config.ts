@@ -42,14 +42,17 @@ export default defineConfig({
   // Relative URLs (the worker, chunks): the folder can be hosted under any path.
   base: './',
   resolve: { conditions: ['locus-source', 'onnxruntime-web-use-extern-wasm'] },
-  // An ES-module worker can split: the per-token encoder stays small, transformers.js loads only for transformer models.
-  worker: { format: 'es', rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } } },
   build: {
     outDir: 'dist/cdn',
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
-    lib: { entry: { 'locus-core': 'src/loader/core.ts' }, formats: ['es'] },
+    // encoder-worker.js is an entry of its own: a module worker that shares chunks with the core
+    // and loads transformers.js only for transformer models.
+    lib: {
+      entry: { 'locus-core': 'src/loader/core.ts', 'encoder-worker': 'src/encoder/worker.ts' },
+      formats: ['es'],
+    },
     rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
   },
   plugins: [copyRuntimeFiles('dist/cdn')],

@@ -6,8 +6,6 @@ const external = [/^@tensorflow\//, /^@huggingface\//, /^idb/, /^@locus\//, /^@n
 export default defineConfig({
   base: './',
   resolve: { conditions: ['locus-source'] },
-  // The encoder worker keeps its imports bare too: the app's bundler builds it (new Worker(new URL(...))).
-  worker: { format: 'es', rollupOptions: { external } },
   build: {
     outDir: 'dist/npm',
     emptyOutDir: true,

@@ -56,7 +56,12 @@ class LocusInstance implements Locus {
     this.events = emitter.target;
     this.encoders = new EncoderService({
       ...config.encoder,
-      ...(config.assetsUrl ? { ortWasmUrl: new URL('ort/', config.assetsUrl).href } : {}),
+      ...(config.assetsUrl
+        ? {
+            ortWasmUrl: new URL('ort/', config.assetsUrl).href,
+            workerUrl: new URL('encoder-worker.js', config.assetsUrl),
+          }
+        : {}),
       store,
       onProgress: (progress) => emitter.emit('locus:progress', progress),
       onError: (error) => emitter.error(error),

@@ -15,6 +15,8 @@ export interface EncoderSpec {
   ortWasmUrl?: string;
   /** Where transformers.js runs the model; per-token models ignore it (plain JS). */
   device: EncoderDevice;
+  /** config.json when the caller already read it (saves a fetch). */
+  config?: ModelConfig;
 }
 
 export interface LoadedEncoder {
@@ -33,7 +35,7 @@ export async function loadEncoder(
   onProgress?: (progress: DownloadProgress) => void,
 ): Promise<LoadedEncoder> {
   const source = modelSource(spec.baseUrl, spec.model);
-  const config = await source.json<ModelConfig>('config.json');
+  const config = spec.config ?? (await source.json<ModelConfig>('config.json'));
   if (isLookupModel(config)) {
     const encoder = await LookupEncoder.load(spec.model, spec.dtype, source, onProgress, config);
     return { encoder, runtime: 'lookup', device: 'js' };

@@ -17,6 +17,8 @@ export interface EncoderServiceOptions {
   dtype: EncoderDtype;
   baseUrl: string;
   ortWasmUrl?: string;
+  /** encoder-worker.js (the script-tag build serves it beside locus.js); without it the model runs in the page. */
+  workerUrl?: URL;
   load: EncoderLoadPolicy;
   store: ProfileStore | null;
   measurements?: MeasurementCache;
@@ -127,13 +129,14 @@ export class EncoderService {
     };
     let encoder: Encoder;
     let details: EncoderDetails;
-    if (isNode || typeof Worker === 'undefined') {
+    const workerUrl = this.options.workerUrl;
+    if (isNode || typeof Worker === 'undefined' || !workerUrl) {
       const { loadEncoder } = await import('./create.js');
       const loaded = await loadEncoder({ ...spec, device: isNode ? 'cpu' : 'wasm' }, this.options.onProgress);
       encoder = loaded.encoder;
       details = { status: 'ready', runtime: loaded.runtime, device: loaded.device };
     } else {
-      ({ encoder, details } = await this.startWorker(spec));
+      ({ encoder, details } = await this.startWorker(workerUrl, spec));
     }
     this.state = { ...details, loadMs: performance.now() - began };
     return new CachedEncoder(encoder, this.options.store, (err) =>
@@ -142,13 +145,14 @@ export class EncoderService {
   }
 
   private async startWorker(
+    workerUrl: URL,
     spec: Omit<EncoderSpec, 'device'>,
   ): Promise<{ encoder: Encoder; details: EncoderDetails }> {
     const { WorkerEncoder } = await import('./worker-client.js');
     const onProgress = this.options.onProgress;
     const config = await modelSource(spec.baseUrl, spec.model).json<ModelConfig>('config.json');
     if (isLookupModel(config)) {
-      const encoder = await WorkerEncoder.start({ ...spec, device: 'wasm' }, onProgress);
+      const encoder = await WorkerEncoder.start(workerUrl, { ...spec, device: 'wasm', config }, onProgress);
       return { encoder, details: { status: 'ready', runtime: 'lookup', device: 'js' } };
     }
     const key = `encoder-device|${spec.model}|${spec.dtype}|${globalThis.navigator?.userAgent ?? ''}`;
@@ -157,7 +161,11 @@ export class EncoderService {
       | undefined;
     if (cached && Date.now() - cached.measuredAt < DEVICE_CHOICE_MAX_AGE_MS) {
       try {
-        const encoder = await WorkerEncoder.start({ ...spec, device: cached.device }, onProgress);
+        const encoder = await WorkerEncoder.start(
+          workerUrl,
+          { ...spec, device: cached.device, config },
+          onProgress,
+        );
         return {
           encoder,
           details: { status: 'ready', runtime: 'transformers', device: cached.device, choice: cached },
@@ -168,7 +176,7 @@ export class EncoderService {
     }
     const { encoder, choice } = await chooseDevice(
       spec,
-      (deviceSpec) => WorkerEncoder.start(deviceSpec, onProgress),
+      (deviceSpec) => WorkerEncoder.start(workerUrl, { ...deviceSpec, config }, onProgress),
       await hasGpuAdapter(),
     );
     await this.options.measurements?.put(key, choice).catch(() => undefined);

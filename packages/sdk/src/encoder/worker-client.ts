@@ -45,15 +45,16 @@ export class WorkerEncoder implements Encoder {
     return this.info?.encoderId ?? `${this.model}|${this.dtype}`;
   }
 
-  /** Starts a worker and loads `spec` in it; rejects (and terminates it) if loading fails. */
+  /**
+   * Starts the worker script `workerUrl` (encoder-worker.js, served beside locus.js) and loads
+   * `spec` in it; rejects (and terminates it) if loading fails.
+   */
   static async start(
+    workerUrl: URL,
     spec: EncoderSpec,
     onProgress?: (progress: DownloadProgress) => void,
   ): Promise<WorkerEncoder> {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), {
-      type: 'module',
-      name: 'locus-encoder',
-    });
+    const worker = new Worker(workerUrl, { type: 'module', name: 'locus-encoder' });
     const client = new WorkerEncoder(worker, spec.model, spec.dtype, onProgress);
     try {
       client.info = (await client.call({ type: 'load', spec })) as LoadReply;
