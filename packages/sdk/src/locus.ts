@@ -1,20 +1,24 @@
 import { checkCatalog, loadCatalog } from './catalog/validate.js';
 import { type ResolvedConfig, resolveConfig } from './config.js';
+import { ConsentController } from './consent/controller.js';
 import { CachedEncoder } from './encoder/cache.js';
 import { createTransformersEncoder } from './encoder/transformers.js';
 import { LocusError, toLocusError } from './errors.js';
 import { Emitter } from './events.js';
 import { pageText } from './profile/page-text.js';
-import { ProfileStore } from './profile/store.js';
+import { ProfileService } from './profile/service.js';
+import type { ProfileEvent } from './profile/tracking.js';
 import { orderAds } from './ranking/rank.js';
 import { userSignal } from './ranking/user-vector.js';
 import type {
   AdCandidate,
   BackendName,
+  ConsentChoice,
+  ConsentInfo,
   Locus,
   LocusConfig,
   LocusInfo,
-  ProfileExport,
+  ProfileSummary,
   RankedAd,
   RankOptions,
   TrackEvent,
@@ -26,11 +30,19 @@ type CtrModelInstance = InstanceType<CtrModule['CtrModel']>;
 
 const TRACK_TYPES = new Set(['view', 'click', 'conversion', 'dwell']);
 
+/** The cached encoder as the profile sees it: an id (the vector space) and embed(). */
+const embeddingSource = (encoder: CachedEncoder) => ({
+  id: encoder.encoder.id,
+  embed: (texts: string[]) => encoder.embed(texts),
+});
+
 class LocusInstance implements Locus {
   readonly events: EventTarget;
   readonly profile = {
-    export: () => this.exportProfile(),
+    export: () => this.profiles.export(),
     clear: () => this.clearProfile(),
+    summary: () => this.summary(),
+    usage: () => this.profiles.usage(),
   };
 
   private catalog: AdCandidate[] = [];
@@ -39,31 +51,20 @@ class LocusInstance implements Locus {
   private encoderStatus: LocusInfo['encoder']['status'] = 'idle';
   private model: CtrModelInstance | undefined;
   private gpuAdapter: LocusInfo['gpuAdapter'];
-  private pageViews = 0;
-  private eventCount = 0;
 
   constructor(
     private readonly config: ResolvedConfig,
     private readonly emitter: Emitter,
     private readonly ctr: CtrModule,
     private readonly backend: BackendName,
-    private readonly store: ProfileStore | null,
-    private readonly storageReason: string | undefined,
+    private readonly consent: ConsentController,
+    private readonly profiles: ProfileService,
   ) {
     this.events = emitter.target;
   }
 
   async start(): Promise<void> {
     if (this.backend === 'webgpu') this.gpuAdapter = await this.ctr.gpuAdapterInfo();
-    if (this.store) {
-      try {
-        const [interest, events] = await Promise.all([this.store.interest(), this.store.countEvents()]);
-        this.pageViews = interest?.pageViews ?? 0;
-        this.eventCount = events;
-      } catch (err) {
-        this.reportStorage(err);
-      }
-    }
     if (this.config.catalog !== undefined) {
       try {
         this.catalog = this.validated(await loadCatalog(this.config.catalog));
@@ -80,14 +81,17 @@ class LocusInstance implements Locus {
   }
 
   private cachedEncoder(): Promise<CachedEncoder> {
-    this.encoder ??= createTransformersEncoder({
-      ...this.config.encoder,
-      ortWasmUrl: this.config.assetsUrl ? new URL('ort/', this.config.assetsUrl).href : undefined,
-      onProgress: (progress) => this.emitter.emit('locus:progress', progress),
-    }).then(
-      (encoder) => {
+    this.encoder ??= Promise.all([
+      createTransformersEncoder({
+        ...this.config.encoder,
+        ortWasmUrl: this.config.assetsUrl ? new URL('ort/', this.config.assetsUrl).href : undefined,
+        onProgress: (progress) => this.emitter.emit('locus:progress', progress),
+      }),
+      this.profiles.storeForCache(),
+    ]).then(
+      ([encoder, store]) => {
         this.encoderStatus = 'ready';
-        return new CachedEncoder(encoder, this.store, (err) => this.reportStorage(err));
+        return new CachedEncoder(encoder, store, (err) => this.profiles.report(err));
       },
       (err: unknown) => {
         this.encoderStatus = 'failed';
@@ -96,10 +100,6 @@ class LocusInstance implements Locus {
       },
     );
     return this.encoder;
-  }
-
-  private reportStorage(err: unknown): void {
-    this.emitter.error(toLocusError('storage-failed', err));
   }
 
   private ctrModel(dim: number): CtrModelInstance {
@@ -113,46 +113,37 @@ class LocusInstance implements Locus {
   async observePage(): Promise<void> {
     if (typeof document === 'undefined')
       throw new LocusError('invalid-config', 'observePage() needs a document');
-    await this.learnFromText(pageText(document));
+    await this.learnFromText(pageText(document), location.href);
   }
 
-  /** Embeds what the user is reading: it becomes the ranking context and, stored, an interest. */
-  private async learnFromText(text: string): Promise<void> {
+  /** Embeds what the user is reading: it becomes the ranking context and, with consent, an interest. */
+  private async learnFromText(text: string, url: string): Promise<void> {
     if (text === '') return;
     const encoder = await this.cachedEncoder();
     const [embedding] = await encoder.embed([text]);
     if (!embedding || isZero(embedding)) return; // nothing the encoder knows: no signal to keep
     this.context = embedding;
-    if (!this.store) return;
-    try {
-      const state = await this.store.addPageView(
-        embedding,
-        encoder.encoder.id,
-        Date.now(),
-        this.config.halfLifeDays,
-      );
-      this.pageViews = state.pageViews;
-    } catch (err) {
-      this.reportStorage(err);
-    }
+    await this.profiles.recordPage(embedding, encoder.encoder.id, url, text);
   }
 
   async track(event: TrackEvent): Promise<void> {
     if (typeof event !== 'object' || event === null || !TRACK_TYPES.has(event.type)) {
       throw new LocusError('invalid-config', `track() needs a type of ${[...TRACK_TYPES].join(', ')}`);
     }
-    if (event.type === 'view' && event.text) await this.learnFromText(event.text);
-    if (!this.store) return;
-    const stored: Parameters<ProfileStore['addEvent']>[0] = { type: event.type, time: Date.now() };
-    if (event.adId !== undefined) stored.adId = String(event.adId);
-    if (event.slot !== undefined) stored.slot = String(event.slot);
-    if (typeof event.value === 'number' && Number.isFinite(event.value)) stored.value = event.value;
-    try {
-      await this.store.addEvent(stored);
-      this.eventCount++;
-    } catch (err) {
-      this.reportStorage(err);
+    const url = typeof event.url === 'string' ? event.url : globalThis.location?.href;
+    if (event.type === 'view' && event.text) await this.learnFromText(String(event.text), url ?? '');
+    const recorded: ProfileEvent = { type: event.type, time: Date.now() };
+    if (event.adId !== undefined) {
+      recorded.adId = String(event.adId);
+      const advertiser = this.catalog.find((ad) => ad.id === recorded.adId)?.advertiser;
+      if (advertiser) recorded.advertiser = advertiser;
     }
+    if (event.slot !== undefined) recorded.slot = String(event.slot);
+    if (url) recorded.url = url;
+    if (typeof event.value === 'number' && Number.isFinite(event.value)) recorded.value = event.value;
+    if (Number.isInteger(event.position) && (event.position as number) >= 0)
+      recorded.position = event.position;
+    await this.profiles.track(recorded);
   }
 
   async rank(candidates?: AdCandidate[], options: RankOptions = {}): Promise<RankedAd[]> {
@@ -162,12 +153,9 @@ class LocusInstance implements Locus {
     const embeddings = await encoder.embed(ads.map((ad) => ad.text));
     const dim = embeddings[0]!.length;
 
-    const interest = await this.store?.interest().catch((err: unknown) => {
-      this.reportStorage(err);
-      return undefined;
-    });
-    const profile = interest?.modelId === encoder.encoder.id ? interest.vector : undefined;
-    const user = userSignal(profile, this.context, dim);
+    // Without consent to profiling this is undefined: the ranking is contextual only.
+    const interest = await this.profiles.interestFor(encoder.encoder.id);
+    const user = userSignal(interest?.vector, this.context, dim);
 
     const flat = new Float32Array(ads.length * dim);
     embeddings.forEach((embedding, i) => {
@@ -175,25 +163,37 @@ class LocusInstance implements Locus {
     });
     const pctr = await this.ctrModel(dim).predict(user.vector, flat);
     const scored = ads.map((ad, i) => ({ ad, pctr: pctr[i]!, similarity: dot(user.vector, embeddings[i]!) }));
-    return orderAds(scored, user, options.limit);
+    const ranked = orderAds(scored, user, options.limit);
+    if (interest && user.signal.startsWith('profile')) {
+      const vectorOf = new Map(ads.map((ad, i) => [ad.id, embeddings[i]!]));
+      const why = await this.profiles.explain(
+        interest,
+        embeddingSource(encoder),
+        ranked.map((r) => ({ id: r.id, vector: vectorOf.get(r.id)! })),
+      );
+      for (const r of ranked) r.explanation.interests = why.get(r.id) ?? [];
+    }
+    return ranked;
   }
 
-  private async exportProfile(): Promise<ProfileExport> {
-    if (!this.store) return { interest: null, events: [] };
-    return this.store.export();
+  private async summary(): Promise<ProfileSummary> {
+    return this.profiles.summary(embeddingSource(await this.cachedEncoder()));
+  }
+
+  setConsent(choice: ConsentChoice): Promise<ConsentInfo> {
+    return this.profiles.setConsent(choice);
   }
 
   private async clearProfile(): Promise<void> {
     this.context = undefined;
-    this.pageViews = 0;
-    this.eventCount = 0;
     (await this.encoder?.catch(() => undefined))?.clearMemory();
-    await this.store?.clear();
+    await this.profiles.clear();
   }
 
   info(): LocusInfo {
     const model = this.model;
     return {
+      consent: this.consent.info,
       backend: this.backend,
       gpuAdapter: this.gpuAdapter,
       encoder: {
@@ -206,13 +206,7 @@ class LocusInstance implements Locus {
         version: model?.version ?? 0,
         parameters: model?.parameters ?? 0,
       },
-      storage: {
-        available: this.store !== null,
-        ...(this.storageReason ? { reason: this.storageReason } : {}),
-        dbName: this.config.dbName,
-        pageViews: this.pageViews,
-        events: this.eventCount,
-      },
+      storage: this.profiles.info(),
       catalogSize: this.catalog.length,
     };
   }
@@ -222,18 +216,28 @@ class LocusInstance implements Locus {
     this.model = undefined;
     const encoder = await this.encoder?.catch(() => undefined);
     await encoder?.encoder.dispose();
-    this.store?.close();
+    await this.profiles.dispose();
   }
 }
 
 /**
  * Creates a Locus instance. A bad config rejects with a typed `LocusError`; everything that can
- * degrade instead (no IndexedDB, a malformed catalog entry, a backend that will not start) is
- * reported through `locus:error` and Locus carries on.
+ * degrade instead (no IndexedDB, a malformed catalog entry, a backend that will not start, a
+ * broken CMP) is reported through `locus:error` and Locus carries on.
  */
 export async function createLocus(config: LocusConfig = {}): Promise<Locus> {
   const resolved = resolveConfig(config);
   const emitter = new Emitter();
+
+  // The CMP answers while the model runtime loads.
+  const consent = new ConsentController({
+    ...resolved.consent,
+    win: typeof window !== 'undefined' ? window : undefined,
+    nav: globalThis.navigator,
+    channelName: `locus-consent:${resolved.dbName}`,
+    report: (error) => emitter.error(error),
+  });
+  const consentReady = consent.start();
 
   const ctr = await import('./ctr/index.js');
   let backend: BackendName;
@@ -245,17 +249,20 @@ export async function createLocus(config: LocusConfig = {}): Promise<Locus> {
     backend = await ctr.activateBackend('auto', resolved.assetsUrl);
   }
 
-  let store: ProfileStore | null = null;
-  let storageReason: string | undefined;
-  try {
-    store = await ProfileStore.open(resolved.dbName);
-  } catch (err) {
-    const error = toLocusError('storage-unavailable', err);
-    storageReason = error.message;
-    emitter.error(error);
-  }
+  await consentReady;
+  const profiles = await ProfileService.create({
+    dbName: resolved.dbName,
+    halfLifeDays: resolved.halfLifeDays,
+    retentionDays: resolved.retentionDays,
+    maxEvents: resolved.maxEvents,
+    maxCachedEmbeddings: resolved.maxCachedEmbeddings,
+    clusters: resolved.interests.clusters,
+    taxonomyUrl: resolved.interests.taxonomyUrl,
+    consent,
+    emitter,
+  });
 
-  const locus = new LocusInstance(resolved, emitter, ctr, backend, store, storageReason);
+  const locus = new LocusInstance(resolved, emitter, ctr, backend, consent, profiles);
   await locus.start();
   emitter.emit('locus:ready', { backend });
   return locus;

@@ -1,0 +1,385 @@
+import type { ConsentController } from '../consent/controller.js';
+import { LocusError, toLocusError } from '../errors.js';
+import type { Emitter } from '../events.js';
+import type {
+  ConsentInfo,
+  InterestWeight,
+  ProfileExport,
+  ProfileSummary,
+  StorageInfo,
+  StorageUsage,
+} from '../types.js';
+import { textHash } from '../util/hash.js';
+import { emptyExport, toExport, usageOf } from './export.js';
+import { type EmbeddingSource, Insights, publicSummary } from './insights.js';
+import { addPageView } from './interest.js';
+import { hasWebLocks } from './locks.js';
+import { pageAddress } from './page-text.js';
+import type { InterestState } from './schema.js';
+import { ProfileStore, STORES_OF } from './store.js';
+import { type ProfileEvent, recordEvent } from './tracking.js';
+
+export interface ProfileServiceOptions {
+  dbName: string;
+  halfLifeDays: number;
+  retentionDays: number;
+  maxEvents: number;
+  maxCachedEmbeddings: number;
+  clusters: number;
+  taxonomyUrl: string | undefined;
+  consent: ConsentController;
+  emitter: Emitter;
+}
+
+/** A page read while profiling was not allowed: learned if the user allows it on this page. */
+interface PendingPage {
+  embedding: Float32Array;
+  modelId: string;
+  url: string;
+  text: string;
+}
+
+/**
+ * The profile as the rest of Locus sees it: every read and write goes through consent, every
+ * failure is reported as a typed `locus:error` and degrades (no storage, contextual ranking),
+ * none is thrown into the page. The database is opened lazily: without consent to store, no
+ * database is even created.
+ */
+export class ProfileService {
+  private store: ProfileStore | null = null;
+  private opening: Promise<ProfileStore | null> | undefined;
+  private unavailable: string | undefined;
+  private readonly insights: Insights;
+  private readonly reported = new WeakSet<object>();
+  private pending: PendingPage | undefined;
+  private modelId: string | undefined;
+  private consentWork: Promise<void> = Promise.resolve();
+  private usageTimer: ReturnType<typeof setTimeout> | undefined;
+  private pageViews = 0;
+  private eventCount = 0;
+  private bytes = 0;
+  private estimate: StorageInfo['estimate'];
+
+  private constructor(private readonly options: ProfileServiceOptions) {
+    this.insights = new Insights({
+      taxonomyUrl: options.taxonomyUrl,
+      halfLifeDays: options.halfLifeDays,
+      report: (error) => this.report(error),
+    });
+  }
+
+  static async create(options: ProfileServiceOptions): Promise<ProfileService> {
+    const service = new ProfileService(options);
+    await service.start();
+    return service;
+  }
+
+  private get consent(): ConsentController {
+    return this.options.consent;
+  }
+
+  /** Reports an error once (a persistent condition like `storage-outdated` throws the same one). */
+  report(err: unknown, code: LocusError['code'] = 'storage-failed'): void {
+    const error = toLocusError(code, err);
+    if (this.reported.has(error)) return;
+    this.reported.add(error);
+    this.options.emitter.error(error);
+  }
+
+  private async start(): Promise<void> {
+    if (typeof indexedDB === 'undefined' || !indexedDB) {
+      this.unavailable = 'IndexedDB is not available in this browser';
+      this.report(new LocusError('storage-unavailable', this.unavailable));
+    } else {
+      const store = this.consent.allows('storage') ? await this.open() : await this.existing();
+      const record = await store?.consentRecord().catch((err: unknown) => this.report(err));
+      if (record) this.consent.restoreExplicit(record.choice);
+      await this.enforce(this.consent.info);
+      if (store && this.consent.allows('storage')) {
+        await store.sweep().catch((err: unknown) => this.report(err));
+        await this.refreshCounts(store);
+        this.scheduleUsage(0);
+      }
+    }
+    this.consent.onChange((next, previous) => {
+      this.options.emitter.emit('locus:consent', next);
+      this.consentWork = this.consentWork.then(() => this.consentChanged(next, previous));
+    });
+  }
+
+  /** The store for reading: open, or opened if the database already exists (never created). */
+  private async existing(): Promise<ProfileStore | null> {
+    if (this.store || this.opening) return this.store ?? (await this.opening!);
+    const list = (indexedDB as { databases?: () => Promise<{ name?: string }[]> }).databases;
+    if (typeof list === 'function') {
+      const names = await list.call(indexedDB).catch(() => undefined);
+      if (names && !names.some((db) => db.name === this.options.dbName)) return null;
+    }
+    return this.open();
+  }
+
+  /** The store for writing: opened (and created) only when storing is allowed. */
+  private async writable(): Promise<ProfileStore | null> {
+    if (!this.consent.allows('storage')) return null;
+    return this.store ?? this.open();
+  }
+
+  private open(): Promise<ProfileStore | null> {
+    if (this.unavailable) return Promise.resolve(null);
+    this.opening ??= ProfileStore.open(this.options.dbName, {
+      report: (error) => this.report(error),
+      allows: (purpose) => this.consent.allows(purpose),
+      limits: {
+        retentionDays: this.options.retentionDays,
+        maxEvents: this.options.maxEvents,
+        maxEmbeddings: this.options.maxCachedEmbeddings,
+      },
+    }).then(
+      (store) => {
+        this.store = store;
+        store.onRemoteChange(() => {
+          void this.refreshCounts(store);
+          this.scheduleUsage();
+        });
+        return store;
+      },
+      (err: unknown) => {
+        const error = toLocusError('storage-unavailable', err);
+        this.unavailable = error.message;
+        this.report(error);
+        return null;
+      },
+    );
+    return this.opening;
+  }
+
+  /** The open store, if any (the encoder's embedding cache uses it). */
+  async storeForCache(): Promise<ProfileStore | null> {
+    return this.consent.allows('storage') ? this.writable() : this.existing();
+  }
+
+  // ---- consent --------------------------------------------------------------------------------
+
+  async setConsent(choice: Parameters<ConsentController['setExplicit']>[0]): Promise<ConsentInfo> {
+    const info = this.consent.setExplicit(choice);
+    await this.consentWork;
+    return info;
+  }
+
+  private async consentChanged(next: ConsentInfo, previous: ConsentInfo): Promise<void> {
+    await this.enforce(next);
+    const choice = next.sources.explicit;
+    if (choice && next.storage && JSON.stringify(choice) !== JSON.stringify(previous.sources.explicit)) {
+      const store = await this.writable();
+      await store
+        ?.saveConsentRecord({ key: 'choice', choice, updatedAt: Date.now() })
+        .catch((err) => this.report(err));
+    }
+    // The user allowed profiling while reading this page: it counts, as if read after the choice.
+    if (next.profiling && !previous.profiling && this.pending) {
+      const { embedding, modelId, url, text } = this.pending;
+      await this.recordPage(embedding, modelId, url, text);
+    }
+  }
+
+  /** Deletes the data of every purpose a settled decision denies (withdrawal deletes). */
+  private async enforce(info: ConsentInfo): Promise<void> {
+    if (!info.settled) return; // a CMP still loading is not a withdrawal
+    const denied = (['storage', 'profiling', 'measurement'] as const).filter((purpose) => !info[purpose]);
+    if (denied.length === 0) return;
+    const store = await this.existing();
+    try {
+      for (const purpose of denied) await store?.clear(STORES_OF[purpose]);
+    } catch (err) {
+      this.report(err);
+    }
+    if (denied.includes('storage') || denied.includes('profiling')) {
+      this.pageViews = 0;
+      this.pending = undefined;
+    }
+    if (denied.includes('storage') || denied.includes('measurement')) this.eventCount = 0;
+    if (store) this.scheduleUsage(0);
+  }
+
+  // ---- writes ---------------------------------------------------------------------------------
+
+  /** A page the user read: updates the interests (with consent), atomically with its page record. */
+  async recordPage(embedding: Float32Array, modelId: string, url: string, text: string): Promise<void> {
+    if (!this.consent.allows('profiling')) {
+      this.pending = { embedding, modelId, url, text };
+      return;
+    }
+    this.pending = undefined;
+    this.modelId = modelId;
+    const now = Date.now();
+    const urlHash = textHash(pageAddress(url));
+    const key = `${modelId}|${urlHash}`;
+    try {
+      const store = await this.writable();
+      const state = await store?.updateInterest(key, (current, page) => ({
+        state: addPageView(current, embedding, modelId, now, this.options.halfLifeDays, {
+          maxClusters: this.options.clusters,
+        }),
+        page: {
+          key,
+          modelId,
+          urlHash,
+          textHash: textHash(text),
+          vector: embedding,
+          time: now,
+          visits: (page?.visits ?? 0) + 1,
+          dwellMs: page?.dwellMs ?? 0,
+        },
+      }));
+      if (state) this.pageViews = state.pageViews;
+      this.scheduleUsage();
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  /** Records an event: the log and exposures (measurement), examples and dwell (profiling). */
+  async track(event: ProfileEvent): Promise<void> {
+    try {
+      const store = await this.writable();
+      if (!store) return;
+      const stored = await recordEvent(store, event, {
+        modelId: this.modelId,
+        halfLifeDays: this.options.halfLifeDays,
+        clusters: this.options.clusters,
+        allows: (purpose) => this.consent.allows(purpose),
+      });
+      if (stored) this.eventCount = Math.min(this.eventCount + 1, store.limits.maxEvents);
+      this.scheduleUsage();
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  /** The interest state to rank with, when profiling is allowed and it matches the encoder. */
+  async interestFor(modelId: string): Promise<InterestState | undefined> {
+    if (!this.consent.allows('profiling')) return undefined;
+    try {
+      const state = await (await this.existing())?.interest();
+      if (state) this.modelId ??= state.modelId;
+      return state?.modelId === modelId ? state : undefined;
+    } catch (err) {
+      this.report(err);
+      return undefined;
+    }
+  }
+
+  async summary(encoder: EmbeddingSource): Promise<ProfileSummary> {
+    const state = await this.interestFor(encoder.id);
+    return publicSummary(await this.insights.summary(state, encoder));
+  }
+
+  /** Which interests drew each ad; empty lists when the profile was not used. */
+  async explain(
+    state: InterestState | undefined,
+    encoder: EmbeddingSource,
+    ads: { id: string; vector: Float32Array }[],
+  ): Promise<Map<string, InterestWeight[]>> {
+    if (!state) return new Map();
+    try {
+      return await this.insights.explain(state, encoder, ads);
+    } catch (err) {
+      this.report(err, 'encoder-failed');
+      return new Map();
+    }
+  }
+
+  async export(): Promise<ProfileExport> {
+    try {
+      const store = await this.existing();
+      if (!store) return emptyExport();
+      const { data, skipped } = toExport(await store.dump());
+      for (const [name, count] of Object.entries(skipped)) {
+        this.report(
+          new LocusError(
+            'storage-corrupt-record',
+            `${count} unreadable record(s) in "${name}" were left out of the export`,
+          ),
+        );
+      }
+      return data;
+    } catch (err) {
+      this.report(err);
+      return emptyExport();
+    }
+  }
+
+  /** Deletes everything stored, caches included; info() shows zeros right after. */
+  async clear(): Promise<void> {
+    this.pending = undefined;
+    this.pageViews = 0;
+    this.eventCount = 0;
+    this.bytes = 0;
+    try {
+      await (await this.existing())?.clear();
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  async usage(): Promise<StorageUsage> {
+    const store = await this.existing().catch(() => null);
+    const usage: StorageUsage = store ? usageOf(await store.dump()) : { bytes: 0, stores: {} };
+    const estimate = await (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage
+      ?.estimate?.()
+      .catch(() => undefined);
+    if (estimate?.usage !== undefined && estimate.quota !== undefined) {
+      usage.estimate = { usage: estimate.usage, quota: estimate.quota };
+    }
+    this.bytes = usage.bytes;
+    this.estimate = usage.estimate;
+    return usage;
+  }
+
+  /** Measures usage a little after the last write (for info(), which must stay synchronous). */
+  private scheduleUsage(delayMs = 500): void {
+    if (this.usageTimer !== undefined) clearTimeout(this.usageTimer);
+    this.usageTimer = setTimeout(() => {
+      this.usageTimer = undefined;
+      this.usage().catch(() => {});
+    }, delayMs);
+    (this.usageTimer as { unref?: () => void }).unref?.();
+  }
+
+  private async refreshCounts(store: ProfileStore): Promise<void> {
+    try {
+      const [interest, events] = await Promise.all([store.interest(), store.countEvents()]);
+      this.pageViews = interest?.pageViews ?? 0;
+      this.modelId ??= interest?.modelId;
+      this.eventCount = events;
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  info(): StorageInfo {
+    const status = this.unavailable ? 'unavailable' : (this.store?.status ?? 'closed');
+    return {
+      available: !this.unavailable && status !== 'outdated',
+      ...(this.unavailable ? { reason: this.unavailable } : {}),
+      status,
+      dbName: this.options.dbName,
+      pageViews: this.pageViews,
+      events: this.eventCount,
+      retentionDays: this.options.retentionDays,
+      maxEvents: this.options.maxEvents,
+      bytes: this.bytes,
+      ...(this.estimate ? { estimate: this.estimate } : {}),
+      crossTabLocks: hasWebLocks(),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.usageTimer !== undefined) clearTimeout(this.usageTimer);
+    await this.consentWork;
+    this.consent.stop();
+    (await this.opening?.catch(() => null))?.close();
+  }
+}
