@@ -110,11 +110,11 @@ export function installQueue(
       }
       markReady();
       if (!instance) return;
+      // How long the page is actually read (visible) is part of the signal: measured from now.
+      if (typeof document !== 'undefined') stopDwell = trackDwell(instance, { doc: document });
       // The page's own reading is the first signal: learn from it, then fill the slots.
       await safe(undefined, (locus) => locus.observePage());
       await safe(0, (locus) => fillSlots(locus));
-      // How long the page is actually read (visible) is part of the signal too.
-      if (typeof document !== 'undefined') stopDwell = trackDwell(instance, { doc: document });
     },
     rank: (candidates, options) => safe<RankedAd[]>([], (locus) => locus.rank(candidates, options)),
     track: (event) => safe(undefined, (locus) => locus.track(event)),
