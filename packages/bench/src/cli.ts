@@ -4,6 +4,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, writeResults } from './harness.js';
+import { profileSuite } from './suites/profile.js';
+import { profileChromiumSuite } from './suites/profile-chromium.js';
 import { rankSuite } from './suites/rank.js';
 
 const { values, positionals } = parseArgs({
@@ -25,6 +27,20 @@ const SUITES = {
       warmup: Number(values.warmup),
     });
     return { title: 'rank() vs bare tfjs predict (Node)', rows, checks };
+  },
+  profile: async () => {
+    const { rows, checks } = await profileSuite({
+      iterations: Number(values.iterations),
+      warmup: Number(values.warmup),
+    });
+    return { title: 'profile: track(), observePage(), storage (Node)', rows, checks };
+  },
+  'profile-chromium': async () => {
+    const { rows, checks } = await profileChromiumSuite({
+      iterations: Number(values.iterations),
+      warmup: Number(values.warmup),
+    });
+    return { title: 'profile: track(), observePage(), storage (headless Chromium)', rows, checks };
   },
 };
 
