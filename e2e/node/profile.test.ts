@@ -124,10 +124,30 @@ describe('consent', () => {
 
     await locus.setConsent({ storage: false });
     data = await locus.profile.export();
-    expect(isEmpty(data)).toBe(true);
+    // Only the refusal itself is kept (so that it lasts), nothing else.
+    expect(data.consent?.choice).toEqual({ profiling: false, storage: false });
+    expect(isEmpty({ ...data, consent: null })).toBe(true);
     expect(locus.info().storage).toMatchObject({ events: 0, pageViews: 0 });
     await locus.track({ type: 'view', text: COOKING });
-    expect(isEmpty(await locus.profile.export())).toBe(true);
+    expect(isEmpty({ ...(await locus.profile.export()), consent: null })).toBe(true);
+  });
+
+  it('a refusal made with setConsent lasts: the next visit stores nothing', async () => {
+    const first = await create();
+    await first.locus.setConsent({ storage: false });
+    await first.locus.dispose();
+    open.splice(open.indexOf(first.locus), 1);
+
+    const { locus } = await create({}, first.dbName);
+    expect(locus.info().consent).toMatchObject({ storage: false, settled: true });
+    await locus.track({ type: 'view', text: SPORTS });
+    await locus.track({ type: 'click', adId: 'ball' });
+    const data = await locus.profile.export();
+    expect(data.consent?.choice).toEqual({ storage: false });
+    expect(isEmpty({ ...data, consent: null })).toBe(true);
+    // clear() deletes the data; the choice stays in force.
+    await locus.profile.clear();
+    expect((await locus.profile.export()).consent?.choice).toEqual({ storage: false });
   });
 
   it('an explicit choice is remembered, and a withdrawal made while away is applied on return', async () => {

@@ -133,6 +133,7 @@ describe('corrupt or unknown records', () => {
 
     const { store: reopened } = await open(dbName, { report: (e) => reports.push(e) });
     expect(await reopened.interest()).toBeUndefined();
+    expect(await reopened.interest()).toBeUndefined(); // read again: reported once, not per read
     expect((await reopened.events()).map((e) => e.type)).toEqual(['view']);
     expect(await reopened.cachedEmbeddings(['bad'])).toEqual([undefined]);
     expect(codes(reports)).toEqual([

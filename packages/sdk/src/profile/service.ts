@@ -168,17 +168,28 @@ export class ProfileService {
 
   private async consentChanged(next: ConsentInfo, previous: ConsentInfo): Promise<void> {
     await this.enforce(next);
-    const choice = next.sources.explicit;
-    if (choice && next.storage && JSON.stringify(choice) !== JSON.stringify(previous.sources.explicit)) {
-      const store = await this.writable();
-      await store
-        ?.saveConsentRecord({ key: 'choice', choice, updatedAt: Date.now() })
-        .catch((err) => this.report(err));
-    }
+    if (JSON.stringify(next.sources.explicit) !== JSON.stringify(previous.sources.explicit))
+      await this.remember();
     // The user allowed profiling while reading this page: it counts, as if read after the choice.
     if (next.profiling && !previous.profiling && this.pending) {
       const { embedding, modelId, url, text } = this.pending;
       await this.recordPage(embedding, modelId, url, text);
+    }
+  }
+
+  /**
+   * Remembers the explicit choice (setConsent), refusals included: without it a "no" would
+   * last one page. It is the only record kept without consent to storage, and holds nothing
+   * but the choice.
+   */
+  private async remember(): Promise<void> {
+    const choice = this.consent.info.sources.explicit;
+    if (!choice) return;
+    try {
+      const store = this.store ?? (await this.open());
+      await store?.saveConsentRecord({ key: 'choice', choice, updatedAt: Date.now() });
+    } catch (err) {
+      this.report(err);
     }
   }
 
@@ -311,7 +322,10 @@ export class ProfileService {
     }
   }
 
-  /** Deletes everything stored, caches included; info() shows zeros right after. */
+  /**
+   * Deletes everything stored, caches included; info() shows zeros right after. A choice made
+   * with setConsent stays in force and is remembered again: it is an instruction, not data.
+   */
   async clear(): Promise<void> {
     this.pending = undefined;
     this.pageViews = 0;
@@ -322,6 +336,7 @@ export class ProfileService {
     } catch (err) {
       this.report(err);
     }
+    await this.remember();
   }
 
   async usage(): Promise<StorageUsage> {

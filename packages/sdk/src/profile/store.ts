@@ -34,12 +34,18 @@ import {
   type TrainingExample,
 } from './schema.js';
 
-/** What a write is for; consent decides per purpose whether it may happen. */
-export type WritePurpose = 'storage' | 'profiling' | 'measurement';
+/**
+ * What a write is for; consent decides per purpose whether it may happen. `necessary` is the
+ * user's consent choice itself: remembering a refusal is what makes it last.
+ */
+export type WritePurpose = 'storage' | 'profiling' | 'measurement' | 'necessary';
+
+/** The purposes consent decides on. */
+export type GatedPurpose = Exclude<WritePurpose, 'necessary'>;
 
 /** The stores holding each purpose's data: what a withdrawal of that purpose deletes. */
-export const STORES_OF: Record<WritePurpose, readonly StoreName[]> = {
-  storage: STORE_NAMES,
+export const STORES_OF: Record<GatedPurpose, readonly StoreName[]> = {
+  storage: STORE_NAMES.filter((name) => name !== 'consent'),
   // Page embeddings and the text cache reveal what was read; local model weights were trained on it.
   profiling: ['interest', 'pages', 'examples', 'embeddings', 'models'],
   measurement: ['events', 'exposures'],
@@ -49,7 +55,7 @@ export interface ProfileStoreOptions {
   /** Non-fatal problems: skipped records, blocked upgrades, quota relief that did not help. */
   report: (error: LocusError) => void;
   /** Consent: whether a write for this purpose may happen now. Checked inside the write lock. */
-  allows?: (purpose: WritePurpose) => boolean;
+  allows?: (purpose: GatedPurpose) => boolean;
   limits?: Partial<StoreLimits>;
   blockedGraceMs?: number;
   /** Serializes writes; defaults to a Web Lock named after the database. */
@@ -78,6 +84,7 @@ export class ProfileStore {
   private readonly lock: WriteLock;
   private readonly channel: BroadcastChannel | undefined;
   private readonly remoteListeners = new Set<(stores: StoreName[]) => void>();
+  private readonly reportedCorrupt = new Set<StoreName>();
 
   private constructor(
     private readonly connection: Connection,
@@ -122,11 +129,13 @@ export class ProfileStore {
   }
 
   private allows(purpose: WritePurpose): boolean {
-    return this.options.allows?.(purpose) ?? true;
+    return purpose === 'necessary' || (this.options.allows?.(purpose) ?? true);
   }
 
+  /** Reports unreadable records once per store (a bad record is read again on every call until replaced). */
   private corrupt(store: StoreName, count: number): void {
-    if (count === 0) return;
+    if (count === 0 || this.reportedCorrupt.has(store)) return;
+    this.reportedCorrupt.add(store);
     this.options.report(
       new LocusError('storage-corrupt-record', `${count} unreadable record(s) in "${store}" were skipped`),
     );
@@ -363,7 +372,7 @@ export class ProfileStore {
   }
 
   async saveConsentRecord(record: ConsentRecord): Promise<void> {
-    await this.write('storage', ['consent'], async (tx) => {
+    await this.write('necessary', ['consent'], async (tx) => {
       await tx.objectStore('consent').put(record);
     });
   }

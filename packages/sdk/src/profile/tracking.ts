@@ -3,7 +3,7 @@ import { textHash } from '../util/hash.js';
 import { addPageView } from './interest.js';
 import { pageAddress } from './page-text.js';
 import type { StoredEvent } from './schema.js';
-import type { ProfileStore, WritePurpose } from './store.js';
+import type { GatedPurpose, ProfileStore } from './store.js';
 
 /** An event as Locus records it (validated by `track()`). */
 export interface ProfileEvent {
@@ -23,7 +23,7 @@ export interface TrackingContext {
   modelId: string | undefined;
   halfLifeDays: number;
   clusters: number;
-  allows: (purpose: WritePurpose) => boolean;
+  allows: (purpose: GatedPurpose) => boolean;
 }
 
 /** Reading a page this long (visible) counts as reading it once more; shorter stays count pro rata. */
