@@ -128,6 +128,8 @@ describe('createLocus in Node', () => {
     delete globalThis.indexedDB;
     try {
       const l = await create();
+      const errors: string[] = [];
+      l.events.addEventListener('locus:error', (e) => errors.push((e as CustomEvent).detail.code));
       expect(l.info().storage).toMatchObject({
         available: false,
         reason: 'IndexedDB is not available in this browser',
@@ -135,6 +137,8 @@ describe('createLocus in Node', () => {
       await l.track({ type: 'view', text: COOKING });
       expect(categoryOf((await l.rank())[0]!.id)).toBe('cooking');
       expectNothingStored(await l.profile.export());
+      expect(await l.profile.summary()).toMatchObject({ interests: [], pageViews: 0 });
+      expect(errors).toEqual([]); // reported once at creation, not again on every call
     } finally {
       globalThis.indexedDB = saved;
     }

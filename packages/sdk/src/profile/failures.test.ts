@@ -85,6 +85,28 @@ describe('QuotaExceededError', () => {
   });
 });
 
+describe('QuotaExceededError on a cache write', () => {
+  it('gives up only the caches, never events, then reports', async () => {
+    const { store, reports } = await open();
+    for (let i = 0; i < 4; i++) await store.addEvent({ type: 'view', time: i });
+    await store.cacheEmbeddings([{ key: 'old', vector: Float32Array.of(1), createdAt: 1 }]);
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    await expect(
+      store.cacheEmbeddings([{ key: 'new', vector: Float32Array.of(2), createdAt: 2 }]),
+    ).rejects.toMatchObject({
+      code: 'storage-quota',
+      message: expect.stringContaining('the cache write was dropped'),
+    });
+    vi.restoreAllMocks();
+    expect(await store.countEvents()).toBe(4);
+    expect(await store.cachedEmbeddings(['old', 'new'])).toEqual([undefined, undefined]);
+    expect(codes(reports)).toEqual(['storage-quota']);
+    store.close();
+  });
+});
+
 describe('a transaction aborted mid-write', () => {
   it('leaves no half-updated interests', async () => {
     const { store } = await open();

@@ -110,6 +110,7 @@ export class ProfileService {
   /** The store for reading: open, or opened if the database already exists (never created). */
   private async existing(): Promise<ProfileStore | null> {
     if (this.store || this.opening) return this.store ?? (await this.opening!);
+    if (this.unavailable) return null;
     const list = (indexedDB as { databases?: () => Promise<{ name?: string }[]> }).databases;
     if (typeof list === 'function') {
       const names = await list.call(indexedDB).catch(() => undefined);

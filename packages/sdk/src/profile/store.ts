@@ -154,7 +154,9 @@ export class ProfileStore {
   ): Promise<T | undefined> {
     return this.lock(async () => {
       if (!this.allows(purpose)) return undefined;
-      const relief = [...QUOTA_RELIEF];
+      // A cache never pushes out the user's events: for it, only the caches are given up.
+      const isCache = stores.every((name) => name === 'embeddings' || name === 'measurements');
+      const relief = isCache ? QUOTA_RELIEF.slice(0, 1) : [...QUOTA_RELIEF];
       for (;;) {
         const db = await this.db();
         const tx = db.transaction(stores, 'readwrite');
@@ -170,7 +172,9 @@ export class ProfileStore {
           if (!(await this.relieveQuota(db, relief))) {
             const error = new LocusError(
               'storage-quota',
-              'the storage quota is full even after evicting the caches and the oldest events; the write was dropped',
+              isCache
+                ? 'the storage quota is full even after evicting the caches; the cache write was dropped'
+                : 'the storage quota is full even after evicting the caches and the oldest events; the write was dropped',
               { cause: err },
             );
             this.options.report(error);
