@@ -277,6 +277,26 @@ describe('retention, export and clear', () => {
     expect(data.examples[0]).toMatchObject({ adId: 'run', slot: 'side', position: 0 });
   });
 
+  it('deletes what is older than storage.retentionDays when the profile opens', async () => {
+    const DAY = 86_400_000;
+    const now = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: now - 40 * DAY });
+    const old = await create();
+    await old.locus.track({ type: 'view', text: SPORTS });
+    await old.locus.track({ type: 'click', adId: 'ball' });
+    vi.setSystemTime(now - 10 * DAY);
+    await old.locus.track({ type: 'click', adId: 'run' });
+    await old.locus.dispose();
+    open.splice(open.indexOf(old.locus), 1);
+    vi.useRealTimers();
+
+    const { locus } = await create({ storage: { retentionDays: 30 } }, old.dbName);
+    const data = await locus.profile.export();
+    expect(data.events.map((e) => e.adId)).toEqual(['run']);
+    expect(data.interest).toBeNull(); // its only evidence was 40 days old
+    expect(locus.info().storage).toMatchObject({ events: 1, pageViews: 0, retentionDays: 30 });
+  });
+
   it('export → clear → export is empty, and info() shows it at once', async () => {
     const { locus } = await create();
     await locus.track({ type: 'view', text: SPORTS });

@@ -31,6 +31,9 @@ export interface ProfileServiceOptions {
   emitter: Emitter;
 }
 
+const MAINTENANCE_DELAY_MS = 5_000;
+const SWEEP_EVERY_MS = 3_600_000;
+
 /** A page read while profiling was not allowed: learned if the user allows it on this page. */
 interface PendingPage {
   embedding: Float32Array;
@@ -54,7 +57,8 @@ export class ProfileService {
   private pending: PendingPage | undefined;
   private modelId: string | undefined;
   private consentWork: Promise<void> = Promise.resolve();
-  private usageTimer: ReturnType<typeof setTimeout> | undefined;
+  private maintenanceTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSweep = 0;
   private pageViews = 0;
   private eventCount = 0;
   private bytes = 0;
@@ -96,9 +100,10 @@ export class ProfileService {
       if (record) this.consent.restoreExplicit(record.choice);
       await this.enforce(this.consent.info);
       if (store && this.consent.allows('storage')) {
+        this.lastSweep = Date.now();
         await store.sweep().catch((err: unknown) => this.report(err));
         await this.refreshCounts(store);
-        this.scheduleUsage(0);
+        this.scheduleMaintenance(0);
       }
     }
     this.consent.onChange((next, previous) => {
@@ -140,7 +145,7 @@ export class ProfileService {
         this.store = store;
         store.onRemoteChange(() => {
           void this.refreshCounts(store);
-          this.scheduleUsage();
+          this.scheduleMaintenance();
         });
         return store;
       },
@@ -210,7 +215,7 @@ export class ProfileService {
       this.pending = undefined;
     }
     if (denied.includes('storage') || denied.includes('measurement')) this.eventCount = 0;
-    if (store) this.scheduleUsage(0);
+    if (store) this.scheduleMaintenance(0);
   }
 
   // ---- writes ---------------------------------------------------------------------------------
@@ -244,7 +249,7 @@ export class ProfileService {
         },
       }));
       if (state) this.pageViews = state.pageViews;
-      this.scheduleUsage();
+      this.scheduleMaintenance();
     } catch (err) {
       this.report(err);
     }
@@ -262,7 +267,7 @@ export class ProfileService {
         allows: (purpose) => this.consent.allows(purpose),
       });
       if (stored) this.eventCount = Math.min(this.eventCount + 1, store.limits.maxEvents);
-      this.scheduleUsage();
+      this.scheduleMaintenance();
     } catch (err) {
       this.report(err);
     }
@@ -354,14 +359,31 @@ export class ProfileService {
     return usage;
   }
 
-  /** Measures usage a little after the last write (for info(), which must stay synchronous). */
-  private scheduleUsage(delayMs = 500): void {
-    if (this.usageTimer !== undefined) clearTimeout(this.usageTimer);
-    this.usageTimer = setTimeout(() => {
-      this.usageTimer = undefined;
-      this.usage().catch(() => {});
+  /**
+   * Background upkeep after writes, throttled (a usage measurement reads every store): the
+   * retention sweep at most hourly (a long-lived page must not outlive retentionDays), then the
+   * byte count info() shows, which must stay synchronous.
+   */
+  private scheduleMaintenance(delayMs = MAINTENANCE_DELAY_MS): void {
+    if (this.maintenanceTimer !== undefined) return;
+    this.maintenanceTimer = setTimeout(() => {
+      this.maintenanceTimer = undefined;
+      void this.maintain();
     }, delayMs);
-    (this.usageTimer as { unref?: () => void }).unref?.();
+    (this.maintenanceTimer as { unref?: () => void }).unref?.();
+  }
+
+  private async maintain(): Promise<void> {
+    const store = this.store;
+    if (store && this.consent.allows('storage') && Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
+      this.lastSweep = Date.now();
+      try {
+        if ((await store.sweep()).deleted > 0) await this.refreshCounts(store);
+      } catch (err) {
+        this.report(err);
+      }
+    }
+    await this.usage().catch(() => {});
   }
 
   private async refreshCounts(store: ProfileStore): Promise<void> {
@@ -393,7 +415,7 @@ export class ProfileService {
   }
 
   async dispose(): Promise<void> {
-    if (this.usageTimer !== undefined) clearTimeout(this.usageTimer);
+    if (this.maintenanceTimer !== undefined) clearTimeout(this.maintenanceTimer);
     await this.consentWork;
     this.consent.stop();
     (await this.opening?.catch(() => null))?.close();
