@@ -11,12 +11,13 @@ import type {
 } from '../types.js';
 import { textHash } from '../util/hash.js';
 import { emptyExport, toExport, usageOf } from './export.js';
+import { StoreHandle } from './handle.js';
 import { type EmbeddingSource, Insights, publicSummary } from './insights.js';
 import { addPageView } from './interest.js';
 import { hasWebLocks } from './locks.js';
 import { pageAddress } from './page-text.js';
 import type { InterestState } from './schema.js';
-import { ProfileStore, STORES_OF } from './store.js';
+import { type ProfileStore, STORES_OF } from './store.js';
 import { type ProfileEvent, recordEvent } from './tracking.js';
 
 export interface ProfileServiceOptions {
@@ -49,9 +50,7 @@ interface PendingPage {
  * database is even created.
  */
 export class ProfileService {
-  private store: ProfileStore | null = null;
-  private opening: Promise<ProfileStore | null> | undefined;
-  private unavailable: string | undefined;
+  private readonly handle: StoreHandle;
   private readonly insights: Insights;
   private readonly reported = new WeakSet<object>();
   private pending: PendingPage | undefined;
@@ -65,6 +64,22 @@ export class ProfileService {
   private estimate: StorageInfo['estimate'];
 
   private constructor(private readonly options: ProfileServiceOptions) {
+    this.handle = new StoreHandle({
+      dbName: options.dbName,
+      report: (error) => this.report(error),
+      allows: (purpose) => this.consent.allows(purpose),
+      limits: {
+        retentionDays: options.retentionDays,
+        maxEvents: options.maxEvents,
+        maxEmbeddings: options.maxCachedEmbeddings,
+      },
+      mayCreate: () => this.consent.allows('storage'),
+      onOpen: (store) =>
+        store.onRemoteChange(() => {
+          void this.refreshCounts(store);
+          this.scheduleMaintenance();
+        }),
+    });
     this.insights = new Insights({
       taxonomyUrl: options.taxonomyUrl,
       halfLifeDays: options.halfLifeDays,
@@ -91,77 +106,34 @@ export class ProfileService {
   }
 
   private async start(): Promise<void> {
-    if (typeof indexedDB === 'undefined' || !indexedDB) {
-      this.unavailable = 'IndexedDB is not available in this browser';
-      this.report(new LocusError('storage-unavailable', this.unavailable));
-    } else {
-      const store = this.consent.allows('storage') ? await this.open() : await this.existing();
-      const record = await store?.consentRecord().catch((err: unknown) => this.report(err));
-      if (record) this.consent.restoreExplicit(record.choice);
-      await this.enforce(this.consent.info);
-      if (store && this.consent.allows('storage')) {
-        this.lastSweep = Date.now();
-        await store.sweep().catch((err: unknown) => this.report(err));
-        await this.refreshCounts(store);
-        this.scheduleMaintenance(0);
-      }
-    }
+    // Subscribed first: a CMP may answer while the profile opens. Changes are handled in order,
+    // after the opening work below.
     this.consent.onChange((next, previous) => {
       this.options.emitter.emit('locus:consent', next);
       this.consentWork = this.consentWork.then(() => this.consentChanged(next, previous));
     });
+    this.consentWork = this.opened();
+    await this.consentWork;
   }
 
-  /** The store for reading: open, or opened if the database already exists (never created). */
-  private async existing(): Promise<ProfileStore | null> {
-    if (this.store || this.opening) return this.store ?? (await this.opening!);
-    if (this.unavailable) return null;
-    const list = (indexedDB as { databases?: () => Promise<{ name?: string }[]> }).databases;
-    if (typeof list === 'function') {
-      const names = await list.call(indexedDB).catch(() => undefined);
-      if (names && !names.some((db) => db.name === this.options.dbName)) return null;
+  private async opened(): Promise<void> {
+    const store = this.consent.allows('storage')
+      ? await this.handle.writable()
+      : await this.handle.existing();
+    const record = await store?.consentRecord().catch((err: unknown) => this.report(err));
+    if (record) this.consent.restoreExplicit(record.choice);
+    await this.enforce(this.consent.info);
+    if (store && this.consent.allows('storage')) {
+      this.lastSweep = Date.now();
+      await store.sweep().catch((err: unknown) => this.report(err));
+      await this.refreshCounts(store);
+      this.scheduleMaintenance(0);
     }
-    return this.open();
-  }
-
-  /** The store for writing: opened (and created) only when storing is allowed. */
-  private async writable(): Promise<ProfileStore | null> {
-    if (!this.consent.allows('storage')) return null;
-    return this.store ?? this.open();
-  }
-
-  private open(): Promise<ProfileStore | null> {
-    if (this.unavailable) return Promise.resolve(null);
-    this.opening ??= ProfileStore.open(this.options.dbName, {
-      report: (error) => this.report(error),
-      allows: (purpose) => this.consent.allows(purpose),
-      limits: {
-        retentionDays: this.options.retentionDays,
-        maxEvents: this.options.maxEvents,
-        maxEmbeddings: this.options.maxCachedEmbeddings,
-      },
-    }).then(
-      (store) => {
-        this.store = store;
-        store.onRemoteChange(() => {
-          void this.refreshCounts(store);
-          this.scheduleMaintenance();
-        });
-        return store;
-      },
-      (err: unknown) => {
-        const error = toLocusError('storage-unavailable', err);
-        this.unavailable = error.message;
-        this.report(error);
-        return null;
-      },
-    );
-    return this.opening;
   }
 
   /** The open store, if any (the encoder's embedding cache uses it). */
   async storeForCache(): Promise<ProfileStore | null> {
-    return this.consent.allows('storage') ? this.writable() : this.existing();
+    return this.consent.allows('storage') ? this.handle.writable() : this.handle.existing();
   }
 
   // ---- consent --------------------------------------------------------------------------------
@@ -192,7 +164,7 @@ export class ProfileService {
     const choice = this.consent.info.sources.explicit;
     if (!choice) return;
     try {
-      const store = this.store ?? (await this.open());
+      const store = this.handle.store ?? (await this.handle.open());
       await store?.saveConsentRecord({ key: 'choice', choice, updatedAt: Date.now() });
     } catch (err) {
       this.report(err);
@@ -204,7 +176,7 @@ export class ProfileService {
     if (!info.settled) return; // a CMP still loading is not a withdrawal
     const denied = (['storage', 'profiling', 'measurement'] as const).filter((purpose) => !info[purpose]);
     if (denied.length === 0) return;
-    const store = await this.existing();
+    const store = await this.handle.existing();
     try {
       for (const purpose of denied) await store?.clear(STORES_OF[purpose]);
     } catch (err) {
@@ -232,7 +204,7 @@ export class ProfileService {
     const urlHash = textHash(pageAddress(url));
     const key = `${modelId}|${urlHash}`;
     try {
-      const store = await this.writable();
+      const store = await this.handle.writable();
       const state = await store?.updateInterest(key, (current, page) => ({
         state: addPageView(current, embedding, modelId, now, this.options.halfLifeDays, {
           maxClusters: this.options.clusters,
@@ -258,7 +230,7 @@ export class ProfileService {
   /** Records an event: the log and exposures (measurement), examples and dwell (profiling). */
   async track(event: ProfileEvent): Promise<void> {
     try {
-      const store = await this.writable();
+      const store = await this.handle.writable();
       if (!store) return;
       const stored = await recordEvent(store, event, {
         modelId: this.modelId,
@@ -279,7 +251,7 @@ export class ProfileService {
   async interestFor(modelId: string): Promise<InterestState | undefined> {
     if (!this.consent.allows('profiling')) return undefined;
     try {
-      const state = await (await this.existing())?.interest();
+      const state = await (await this.handle.existing())?.interest();
       if (state) this.modelId ??= state.modelId;
       return state?.modelId === modelId ? state : undefined;
     } catch (err) {
@@ -310,7 +282,7 @@ export class ProfileService {
 
   async export(): Promise<ProfileExport> {
     try {
-      const store = await this.existing();
+      const store = await this.handle.existing();
       if (!store) return emptyExport();
       const { data, skipped } = toExport(await store.dump());
       for (const [name, count] of Object.entries(skipped)) {
@@ -338,7 +310,7 @@ export class ProfileService {
     this.eventCount = 0;
     this.bytes = 0;
     try {
-      await (await this.existing())?.clear();
+      await (await this.handle.existing())?.clear();
     } catch (err) {
       this.report(err);
     }
@@ -346,7 +318,7 @@ export class ProfileService {
   }
 
   async usage(): Promise<StorageUsage> {
-    const store = await this.existing().catch(() => null);
+    const store = await this.handle.existing().catch(() => null);
     const usage: StorageUsage = store ? usageOf(await store.dump()) : { bytes: 0, stores: {} };
     const estimate = await (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage
       ?.estimate?.()
@@ -374,7 +346,7 @@ export class ProfileService {
   }
 
   private async maintain(): Promise<void> {
-    const store = this.store;
+    const store = this.handle.store;
     if (store && this.consent.allows('storage') && Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
       this.lastSweep = Date.now();
       try {
@@ -398,10 +370,11 @@ export class ProfileService {
   }
 
   info(): StorageInfo {
-    const status = this.unavailable ? 'unavailable' : (this.store?.status ?? 'closed');
+    const { unavailable } = this.handle;
+    const status = unavailable ? 'unavailable' : (this.handle.store?.status ?? 'closed');
     return {
-      available: !this.unavailable && status !== 'outdated',
-      ...(this.unavailable ? { reason: this.unavailable } : {}),
+      available: !unavailable && status !== 'outdated',
+      ...(unavailable ? { reason: unavailable } : {}),
       status,
       dbName: this.options.dbName,
       pageViews: this.pageViews,
@@ -418,6 +391,6 @@ export class ProfileService {
     if (this.maintenanceTimer !== undefined) clearTimeout(this.maintenanceTimer);
     await this.consentWork;
     this.consent.stop();
-    (await this.opening?.catch(() => null))?.close();
+    await this.handle.close();
   }
 }

@@ -18,6 +18,7 @@ import {
   type StoreLimits,
   type SweepResult,
   sweep,
+  trimTo,
 } from './retention.js';
 import {
   type CachedEmbedding,
@@ -234,15 +235,7 @@ export class ProfileStore {
   async addEvent(event: StoredEvent): Promise<boolean> {
     const written = await this.write('measurement', ['events'], async (tx) => {
       await tx.objectStore('events').add(event);
-      const surplus = (await tx.objectStore('events').count()) - this.limits.maxEvents;
-      for (
-        let cursor = await tx.objectStore('events').index('byTime').openCursor(), n = 0;
-        cursor && n < surplus;
-        n++
-      ) {
-        await cursor.delete();
-        cursor = await cursor.continue();
-      }
+      await trimTo(tx, 'events', this.limits.maxEvents);
       return true;
     });
     return written ?? false;
@@ -334,15 +327,7 @@ export class ProfileStore {
   async cacheEmbeddings(rows: CachedEmbedding[]): Promise<void> {
     await this.write('storage', ['embeddings'], async (tx) => {
       for (const row of rows) await tx.objectStore('embeddings').put(row);
-      const surplus = (await tx.objectStore('embeddings').count()) - this.limits.maxEmbeddings;
-      for (
-        let cursor = await tx.objectStore('embeddings').index('byCreated').openCursor(), n = 0;
-        cursor && n < surplus;
-        n++
-      ) {
-        await cursor.delete();
-        cursor = await cursor.continue();
-      }
+      await trimTo(tx, 'embeddings', this.limits.maxEmbeddings);
     });
   }
 
