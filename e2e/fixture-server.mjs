@@ -16,6 +16,14 @@ const models = resolve(
   '../..',
 );
 
+// A real IAB CMP for the consent tests: the IAB's own packages, as ES modules (an import map in
+// the page resolves their bare imports).
+const vendor = {
+  '/vendor/iabtcf-core/': dirname(fileURLToPath(import.meta.resolve('@iabtcf/core'))),
+  '/vendor/iabtcf-cmpapi/': dirname(fileURLToPath(import.meta.resolve('@iabtcf/cmpapi'))),
+  '/vendor/iabtcf-stub/': dirname(fileURLToPath(import.meta.resolve('@iabtcf/stub'))),
+};
+
 for (const [name, dir] of [
   ['@locus/sdk (run: pnpm --filter @locus/sdk build)', join(sdkCdn, 'locus.js')],
   ['@locus/models (run: pnpm --filter @locus/models build)', models],
@@ -42,6 +50,7 @@ function fileFor(pathname) {
   const mounts = [
     ['/locus/models/', models],
     ['/locus/', sdkCdn],
+    ...Object.entries(vendor),
     ['/', join(here, 'fixtures')],
   ];
   for (const [prefix, root] of mounts) {

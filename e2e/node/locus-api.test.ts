@@ -3,7 +3,13 @@
 import 'fake-indexeddb/auto';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AdCandidate, createLocus, type Locus, type LocusEventMap } from '@locus/sdk';
+import {
+  type AdCandidate,
+  createLocus,
+  type Locus,
+  type LocusEventMap,
+  type ProfileExport,
+} from '@locus/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const MODELS = dirname(
@@ -50,6 +56,15 @@ async function create(config: Parameters<typeof createLocus>[0] = {}) {
 }
 
 const categoryOf = (id: string) => CATALOG.find((ad) => ad.id === id)?.category;
+
+/** Nothing stored at all: no interest, no consent record, every list empty. */
+function expectNothingStored(exported: ProfileExport): void {
+  const { format, version, exportedAt, interest, consent, ...lists } = exported;
+  expect({ format, interest, consent }).toEqual({ format: 'locus-profile', interest: null, consent: null });
+  expect(version).toBeGreaterThanOrEqual(2);
+  expect(exportedAt).toBeGreaterThan(0);
+  for (const [store, rows] of Object.entries(lists)) expect([store, rows]).toEqual([store, []]);
+}
 
 describe('createLocus in Node', () => {
   it('ranks by what the user read, and the profile shifts with new reading', async () => {
@@ -113,13 +128,17 @@ describe('createLocus in Node', () => {
     delete globalThis.indexedDB;
     try {
       const l = await create();
+      const errors: string[] = [];
+      l.events.addEventListener('locus:error', (e) => errors.push((e as CustomEvent).detail.code));
       expect(l.info().storage).toMatchObject({
         available: false,
         reason: 'IndexedDB is not available in this browser',
       });
       await l.track({ type: 'view', text: COOKING });
       expect(categoryOf((await l.rank())[0]!.id)).toBe('cooking');
-      expect(await l.profile.export()).toEqual({ interest: null, events: [] });
+      expectNothingStored(await l.profile.export());
+      expect(await l.profile.summary()).toMatchObject({ interests: [], pageViews: 0 });
+      expect(errors).toEqual([]); // reported once at creation, not again on every call
     } finally {
       globalThis.indexedDB = saved;
     }
@@ -129,8 +148,8 @@ describe('createLocus in Node', () => {
     const l = await create();
     await l.track({ type: 'view', text: SPORTS });
     await l.profile.clear();
-    expect(await l.profile.export()).toEqual({ interest: null, events: [] });
-    expect(l.info().storage).toMatchObject({ pageViews: 0, events: 0 });
+    expectNothingStored(await l.profile.export());
+    expect(l.info().storage).toMatchObject({ pageViews: 0, events: 0, bytes: 0 });
   });
 });
 

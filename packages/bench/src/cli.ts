@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { BROWSER_SUITES } from './browser/suites/index.js';
 import { formatTable, writeResults } from './harness.js';
 import { encoderSuite } from './suites/encoder.js';
+import { profileSuite } from './suites/profile.js';
+import { profileChromiumSuite } from './suites/profile-chromium.js';
 import { rankSuite } from './suites/rank.js';
 
 const { values, positionals } = parseArgs({
@@ -43,6 +45,20 @@ const SUITES = {
       warmup,
     });
     return { title: 'rank() vs bare tfjs predict (Node)', rows, checks };
+  },
+  profile: async () => {
+    const { rows, checks } = await profileSuite({
+      iterations: Number(values.iterations),
+      warmup: Number(values.warmup),
+    });
+    return { title: 'profile: track(), observePage(), storage (Node)', rows, checks };
+  },
+  'profile-chromium': async () => {
+    const { rows, checks } = await profileChromiumSuite({
+      iterations: Number(values.iterations),
+      warmup: Number(values.warmup),
+    });
+    return { title: 'profile: track(), observePage(), storage (headless Chromium)', rows, checks };
   },
 };
 

@@ -10,12 +10,30 @@ export interface ResolvedConfig {
   assetsUrl: string | undefined;
   dbName: string;
   halfLifeDays: number;
+  retentionDays: number;
+  maxEvents: number;
+  maxCachedEmbeddings: number;
+  consent: { tcf: boolean; gpc: boolean; required: boolean; tcfTimeoutMs: number };
+  interests: { taxonomyUrl: string | undefined; clusters: number };
 }
 
 const DTYPES: EncoderDtype[] = ['q8', 'q4', 'fp32'];
 
 function invalid(message: string): never {
   throw new LocusError('invalid-config', message);
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
+    invalid(`${name} must be a positive number`);
+  return value;
+}
+
+function count(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) invalid(`${name} must be a positive whole number`);
+  return value;
 }
 
 /** Checks a user's config and fills in defaults; throws a typed error naming the bad field. */
@@ -35,8 +53,23 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
     invalid(`unknown encoder.load "${String(load)}" (use idle or eager)`);
   const waitMs = config.encoder?.waitMs ?? 1500;
   if (!(waitMs >= 0)) invalid('encoder.waitMs must be a non-negative number');
-  const halfLifeDays = config.storage?.halfLifeDays ?? 14;
-  if (!(halfLifeDays > 0)) invalid('storage.halfLifeDays must be a positive number');
+  const halfLifeDays = positive(config.storage?.halfLifeDays, 14, 'storage.halfLifeDays');
+  const retentionDays = positive(config.storage?.retentionDays, 90, 'storage.retentionDays');
+  const maxEvents = count(config.storage?.maxEvents, 10_000, 'storage.maxEvents');
+  const maxCachedEmbeddings = count(
+    config.storage?.maxCachedEmbeddings,
+    5_000,
+    'storage.maxCachedEmbeddings',
+  );
+  const consent = config.consent ?? {};
+  if (typeof consent !== 'object' || consent === null) invalid('consent must be an object');
+  for (const flag of ['tcf', 'gpc', 'required'] as const) {
+    if (consent[flag] !== undefined && typeof consent[flag] !== 'boolean')
+      invalid(`consent.${flag} must be true or false`);
+  }
+  const taxonomyUrl = config.interests?.taxonomyUrl;
+  if (taxonomyUrl !== undefined && (typeof taxonomyUrl !== 'string' || taxonomyUrl === ''))
+    invalid('interests.taxonomyUrl must be a URL');
   const catalog = config.catalog;
   if (catalog !== undefined && typeof catalog !== 'string' && !Array.isArray(catalog)) {
     invalid('catalog must be an array of ads or the URL of a JSON array');
@@ -50,5 +83,15 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
     assetsUrl,
     dbName: config.storage?.dbName ?? 'locus',
     halfLifeDays,
+    retentionDays,
+    maxEvents,
+    maxCachedEmbeddings,
+    consent: {
+      tcf: consent.tcf ?? true,
+      gpc: consent.gpc ?? true,
+      required: consent.required ?? false,
+      tcfTimeoutMs: positive(consent.tcfTimeoutMs, 1500, 'consent.tcfTimeoutMs'),
+    },
+    interests: { taxonomyUrl, clusters: count(config.interests?.clusters, 5, 'interests.clusters') },
   };
 }

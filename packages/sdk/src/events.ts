@@ -1,10 +1,13 @@
 import type { LocusError } from './errors.js';
+import type { ConsentInfo } from './types.js';
 
 export interface LocusEventMap {
   'locus:ready': { backend: string | null };
   'locus:error': { code: LocusError['code']; message: string; error: LocusError };
   'locus:progress': { file: string; loaded: number; total: number };
   'locus:slot-filled': { slot: string; adId: string };
+  /** What the user allows changed (a CMP answer, GPC, setConsent, or another tab's choice). */
+  'locus:consent': ConsentInfo;
 }
 
 export type LocusEventName = keyof LocusEventMap;

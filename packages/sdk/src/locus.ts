@@ -1,21 +1,25 @@
 import { checkCatalog, loadCatalog } from './catalog/validate.js';
 import { type ResolvedConfig, resolveConfig } from './config.js';
+import { ConsentController } from './consent/controller.js';
 import type { CachedEncoder } from './encoder/cache.js';
 import { EncoderService } from './encoder/service.js';
 import type { Encoder } from './encoder/types.js';
 import { LocusError, toLocusError } from './errors.js';
 import { Emitter } from './events.js';
 import { pageText } from './profile/page-text.js';
-import { ProfileStore } from './profile/store.js';
+import { ProfileService } from './profile/service.js';
+import type { ProfileEvent } from './profile/tracking.js';
 import { orderAds } from './ranking/rank.js';
 import { userSignal } from './ranking/user-vector.js';
 import type {
   AdCandidate,
   BackendName,
+  ConsentChoice,
+  ConsentInfo,
   Locus,
   LocusConfig,
   LocusInfo,
-  ProfileExport,
+  ProfileSummary,
   RankedAd,
   RankOptions,
   TrackEvent,
@@ -27,31 +31,37 @@ type CtrModelInstance = InstanceType<CtrModule['CtrModel']>;
 
 const TRACK_TYPES = new Set(['view', 'click', 'conversion', 'dwell']);
 
+/** The cached encoder as the profile sees it: an id (the vector space) and embed(). */
+const embeddingSource = (encoder: CachedEncoder) => ({
+  id: encoder.encoder.id,
+  embed: (texts: string[]) => encoder.embed(texts),
+});
+
 class LocusInstance implements Locus {
   readonly events: EventTarget;
   readonly profile = {
-    export: () => this.exportProfile(),
+    export: () => this.profiles.export(),
     clear: () => this.clearProfile(),
+    summary: () => this.summary(),
+    usage: () => this.profiles.usage(),
   };
 
   private catalog: AdCandidate[] = [];
   /** What the user is reading now: the ranking context. */
-  private pageText = '';
-  /** Page text read before the model was ready; learned into the profile once it is. */
-  private unlearnedText: string | undefined;
+  private page: { text: string; url: string } | undefined;
+  /** A page read before the model was ready; learned into the profile once it is. */
+  private unlearned: { text: string; url: string } | undefined;
   private readonly encoders: EncoderService;
   private model: CtrModelInstance | undefined;
   private gpuAdapter: LocusInfo['gpuAdapter'];
-  private pageViews = 0;
-  private eventCount = 0;
 
   constructor(
     private readonly config: ResolvedConfig,
     private readonly emitter: Emitter,
     private readonly ctr: CtrModule,
     private readonly backend: BackendName,
-    private readonly store: ProfileStore | null,
-    private readonly storageReason: string | undefined,
+    private readonly consent: ConsentController,
+    private readonly profiles: ProfileService,
   ) {
     this.events = emitter.target;
     this.encoders = new EncoderService({
@@ -62,24 +72,16 @@ class LocusInstance implements Locus {
             workerUrl: new URL('encoder-worker.js', config.assetsUrl),
           }
         : {}),
-      store,
+      store: () => profiles.storeForCache(),
       onProgress: (progress) => emitter.emit('locus:progress', progress),
       onError: (error) => emitter.error(error),
+      onStoreError: (err) => profiles.report(err),
       onReady: (encoder) => this.learnUnlearned(encoder),
     });
   }
 
   async start(): Promise<void> {
     if (this.backend === 'webgpu') this.gpuAdapter = await this.ctr.gpuAdapterInfo();
-    if (this.store) {
-      try {
-        const [interest, events] = await Promise.all([this.store.interest(), this.store.countEvents()]);
-        this.pageViews = interest?.pageViews ?? 0;
-        this.eventCount = events;
-      } catch (err) {
-        this.reportStorage(err);
-      }
-    }
     if (this.config.catalog !== undefined) {
       try {
         this.catalog = this.validated(await loadCatalog(this.config.catalog));
@@ -95,10 +97,6 @@ class LocusInstance implements Locus {
     return ads;
   }
 
-  private reportStorage(err: unknown): void {
-    this.emitter.error(toLocusError('storage-failed', err));
-  }
-
   private ctrModel(dim: number): CtrModelInstance {
     if (!this.model || this.model.shape.dim !== dim) {
       this.model?.dispose();
@@ -110,67 +108,59 @@ class LocusInstance implements Locus {
   async observePage(): Promise<void> {
     if (typeof document === 'undefined')
       throw new LocusError('invalid-config', 'observePage() needs a document');
-    await this.learnFromText(pageText(document));
+    await this.learnFromText(pageText(document), location.href);
   }
 
   /**
-   * What the user reads becomes the ranking context at once and, embedded by the model, an
-   * interest in the profile: now if the model is ready (or loads eagerly), else once it loads.
+   * What the user reads becomes the ranking context at once and, embedded by the model and with
+   * consent, an interest: now if the model is ready (or loads eagerly), else once it loads.
    */
-  private async learnFromText(text: string): Promise<void> {
+  private async learnFromText(text: string, url: string): Promise<void> {
     if (text === '') return;
-    this.pageText = text;
+    this.page = { text, url };
     if (this.config.encoder.load === 'idle' && !this.encoders.loaded()) {
-      this.unlearnedText = text;
+      this.unlearned = this.page;
       this.encoders.schedule();
       return;
     }
     // A model that failed to load was reported; the page still counts as ranking context.
     const encoder = await this.encoders.model().catch(() => undefined);
-    if (encoder) await this.learn(encoder, text);
+    if (encoder) await this.learn(encoder, text, url);
   }
 
   private async learnUnlearned(encoder: CachedEncoder): Promise<void> {
-    const text = this.unlearnedText;
-    this.unlearnedText = undefined;
-    if (!text) return;
-    await this.learn(encoder, text).catch((err: unknown) =>
+    const page = this.unlearned;
+    this.unlearned = undefined;
+    if (!page) return;
+    await this.learn(encoder, page.text, page.url).catch((err: unknown) =>
       this.emitter.error(toLocusError('encoder-failed', err)),
     );
   }
 
-  private async learn(encoder: CachedEncoder, text: string): Promise<void> {
+  private async learn(encoder: CachedEncoder, text: string, url: string): Promise<void> {
     const [embedding] = await encoder.embed([text]);
-    if (!embedding || isZero(embedding) || !this.store) return; // no signal, or nowhere to keep it
-    try {
-      const state = await this.store.addPageView(
-        embedding,
-        encoder.encoder.id,
-        Date.now(),
-        this.config.halfLifeDays,
-      );
-      this.pageViews = state.pageViews;
-    } catch (err) {
-      this.reportStorage(err);
-    }
+    if (!embedding || isZero(embedding)) return; // nothing the encoder knows: no signal to keep
+    await this.profiles.recordPage(embedding, encoder.encoder.id, url, text);
   }
 
   async track(event: TrackEvent): Promise<void> {
     if (typeof event !== 'object' || event === null || !TRACK_TYPES.has(event.type)) {
       throw new LocusError('invalid-config', `track() needs a type of ${[...TRACK_TYPES].join(', ')}`);
     }
-    if (event.type === 'view' && event.text) await this.learnFromText(event.text);
-    if (!this.store) return;
-    const stored: Parameters<ProfileStore['addEvent']>[0] = { type: event.type, time: Date.now() };
-    if (event.adId !== undefined) stored.adId = String(event.adId);
-    if (event.slot !== undefined) stored.slot = String(event.slot);
-    if (typeof event.value === 'number' && Number.isFinite(event.value)) stored.value = event.value;
-    try {
-      await this.store.addEvent(stored);
-      this.eventCount++;
-    } catch (err) {
-      this.reportStorage(err);
+    const url = typeof event.url === 'string' ? event.url : globalThis.location?.href;
+    if (event.type === 'view' && event.text) await this.learnFromText(String(event.text), url ?? '');
+    const recorded: ProfileEvent = { type: event.type, time: Date.now() };
+    if (event.adId !== undefined) {
+      recorded.adId = String(event.adId);
+      const advertiser = this.catalog.find((ad) => ad.id === recorded.adId)?.advertiser;
+      if (advertiser) recorded.advertiser = advertiser;
     }
+    if (event.slot !== undefined) recorded.slot = String(event.slot);
+    if (url) recorded.url = url;
+    if (typeof event.value === 'number' && Number.isFinite(event.value)) recorded.value = event.value;
+    if (Number.isInteger(event.position) && (event.position as number) >= 0)
+      recorded.position = event.position;
+    await this.profiles.track(recorded);
   }
 
   async rank(candidates?: AdCandidate[], options: RankOptions = {}): Promise<RankedAd[]> {
@@ -180,19 +170,14 @@ class LocusInstance implements Locus {
     const encoder: Pick<Encoder, 'embed'> = model ?? this.encoders.keywords;
     const [embeddings, [context]] = await Promise.all([
       encoder.embed(ads.map((ad) => ad.text)),
-      this.pageText ? encoder.embed([this.pageText]) : Promise.resolve([undefined]),
+      this.page ? encoder.embed([this.page.text]) : Promise.resolve([undefined]),
     ]);
     const dim = embeddings[0]!.length;
 
-    // The profile lives in the model's vector space: without the model, rank by context alone.
-    const interest = model
-      ? await this.store?.interest().catch((err: unknown) => {
-          this.reportStorage(err);
-          return undefined;
-        })
-      : undefined;
-    const profile = model && interest?.modelId === model.encoder.id ? interest.vector : undefined;
-    const user = userSignal(profile, context, dim);
+    // The profile lives in the model's vector space: without the model, or without consent to
+    // profiling, the ranking is contextual only.
+    const interest = model ? await this.profiles.interestFor(model.encoder.id) : undefined;
+    const user = userSignal(interest?.vector, context, dim);
 
     const flat = new Float32Array(ads.length * dim);
     embeddings.forEach((embedding, i) => {
@@ -200,7 +185,17 @@ class LocusInstance implements Locus {
     });
     const pctr = await this.ctrModel(dim).predict(user.vector, flat);
     const scored = ads.map((ad, i) => ({ ad, pctr: pctr[i]!, similarity: dot(user.vector, embeddings[i]!) }));
-    return orderAds(scored, user, options.limit);
+    const ranked = orderAds(scored, user, options.limit);
+    if (model && interest && user.signal.startsWith('profile')) {
+      const vectorOf = new Map(ads.map((ad, i) => [ad.id, embeddings[i]!]));
+      const why = await this.profiles.explain(
+        interest,
+        embeddingSource(model),
+        ranked.map((r) => ({ id: r.id, vector: vectorOf.get(r.id)! })),
+      );
+      for (const r of ranked) r.explanation.interests = why.get(r.id) ?? [];
+    }
+    return ranked;
   }
 
   /**
@@ -211,7 +206,7 @@ class LocusInstance implements Locus {
     const ready = this.encoders.loaded();
     if (ready) return ready;
     if (this.config.encoder.load === 'eager') return this.encoders.model().catch(() => undefined);
-    if (this.pageViews === 0) {
+    if (this.profiles.info().pageViews === 0) {
       this.encoders.schedule();
       return undefined;
     }
@@ -220,23 +215,25 @@ class LocusInstance implements Locus {
     return Promise.race([loading, timeout]);
   }
 
-  private async exportProfile(): Promise<ProfileExport> {
-    if (!this.store) return { interest: null, events: [] };
-    return this.store.export();
+  private async summary(): Promise<ProfileSummary> {
+    return this.profiles.summary(embeddingSource(await this.encoders.model()));
+  }
+
+  setConsent(choice: ConsentChoice): Promise<ConsentInfo> {
+    return this.profiles.setConsent(choice);
   }
 
   private async clearProfile(): Promise<void> {
-    this.pageText = '';
-    this.unlearnedText = undefined;
-    this.pageViews = 0;
-    this.eventCount = 0;
+    this.page = undefined;
+    this.unlearned = undefined;
     this.encoders.loaded()?.clearMemory();
-    await this.store?.clear();
+    await this.profiles.clear();
   }
 
   info(): LocusInfo {
     const model = this.model;
     return {
+      consent: this.consent.info,
       backend: this.backend,
       gpuAdapter: this.gpuAdapter,
       encoder: {
@@ -249,13 +246,7 @@ class LocusInstance implements Locus {
         version: model?.version ?? 0,
         parameters: model?.parameters ?? 0,
       },
-      storage: {
-        available: this.store !== null,
-        ...(this.storageReason ? { reason: this.storageReason } : {}),
-        dbName: this.config.dbName,
-        pageViews: this.pageViews,
-        events: this.eventCount,
-      },
+      storage: this.profiles.info(),
       catalogSize: this.catalog.length,
     };
   }
@@ -264,18 +255,28 @@ class LocusInstance implements Locus {
     this.model?.dispose();
     this.model = undefined;
     await this.encoders.dispose();
-    this.store?.close();
+    await this.profiles.dispose();
   }
 }
 
 /**
  * Creates a Locus instance. A bad config rejects with a typed `LocusError`; everything that can
- * degrade instead (no IndexedDB, a malformed catalog entry, a backend that will not start) is
- * reported through `locus:error` and Locus carries on.
+ * degrade instead (no IndexedDB, a malformed catalog entry, a backend that will not start, a
+ * broken CMP) is reported through `locus:error` and Locus carries on.
  */
 export async function createLocus(config: LocusConfig = {}): Promise<Locus> {
   const resolved = resolveConfig(config);
   const emitter = new Emitter();
+
+  // The CMP answers while the model runtime loads.
+  const consent = new ConsentController({
+    ...resolved.consent,
+    win: typeof window !== 'undefined' ? window : undefined,
+    nav: globalThis.navigator,
+    channelName: `locus-consent:${resolved.dbName}`,
+    report: (error) => emitter.error(error),
+  });
+  const consentReady = consent.start();
 
   const ctr = await import('./ctr/index.js');
   let backend: BackendName;
@@ -287,17 +288,20 @@ export async function createLocus(config: LocusConfig = {}): Promise<Locus> {
     backend = await ctr.activateBackend('auto', resolved.assetsUrl);
   }
 
-  let store: ProfileStore | null = null;
-  let storageReason: string | undefined;
-  try {
-    store = await ProfileStore.open(resolved.dbName);
-  } catch (err) {
-    const error = toLocusError('storage-unavailable', err);
-    storageReason = error.message;
-    emitter.error(error);
-  }
+  await consentReady;
+  const profiles = await ProfileService.create({
+    dbName: resolved.dbName,
+    halfLifeDays: resolved.halfLifeDays,
+    retentionDays: resolved.retentionDays,
+    maxEvents: resolved.maxEvents,
+    maxCachedEmbeddings: resolved.maxCachedEmbeddings,
+    clusters: resolved.interests.clusters,
+    taxonomyUrl: resolved.interests.taxonomyUrl,
+    consent,
+    emitter,
+  });
 
-  const locus = new LocusInstance(resolved, emitter, ctr, backend, store, storageReason);
+  const locus = new LocusInstance(resolved, emitter, ctr, backend, consent, profiles);
   await locus.start();
   emitter.emit('locus:ready', { backend });
   return locus;

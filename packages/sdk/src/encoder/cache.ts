@@ -7,14 +7,26 @@ import type { Encoder } from './types.js';
  * costs one Map lookup), IndexedDB across pages (keyed by model id + dtype + text hash), so a
  * catalog is embedded once per model rather than on every page view.
  */
+/** The IndexedDB store to cache in, looked up per call: consent can open or close it. */
+export type EmbeddingStore = () => Promise<ProfileStore | null>;
+
 export class CachedEncoder {
   private readonly memory = new Map<string, Float32Array>();
 
   constructor(
     readonly encoder: Encoder,
-    private readonly store: ProfileStore | null,
+    private readonly store: EmbeddingStore | null,
     private readonly onStoreError: (err: unknown) => void,
   ) {}
+
+  private async openStore(): Promise<ProfileStore | null> {
+    try {
+      return (await this.store?.()) ?? null;
+    } catch (err) {
+      this.onStoreError(err);
+      return null;
+    }
+  }
 
   private storeKey(text: string): string {
     return `${this.encoder.id}|${textHash(text)}`;
@@ -29,7 +41,7 @@ export class CachedEncoder {
       missing.forEach((text, i) => {
         this.memory.set(text, vectors[i]!);
       });
-      await this.store
+      await (await this.openStore())
         ?.cacheEmbeddings(
           missing.map((text, i) => ({ key: this.storeKey(text), vector: vectors[i]!, createdAt: now })),
         )
@@ -40,9 +52,10 @@ export class CachedEncoder {
 
   /** Moves what IndexedDB has into memory; returns the texts it did not have. */
   private async fillFromStore(texts: string[]): Promise<string[]> {
-    if (!this.store) return texts;
+    const store = await this.openStore();
+    if (!store) return texts;
     try {
-      const found = await this.store.cachedEmbeddings(texts.map((text) => this.storeKey(text)));
+      const found = await store.cachedEmbeddings(texts.map((text) => this.storeKey(text)));
       return texts.filter((text, i) => {
         const vector = found[i];
         if (vector) this.memory.set(text, vector);

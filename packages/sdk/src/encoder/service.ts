@@ -1,7 +1,6 @@
 import { type LocusError, toLocusError } from '../errors.js';
-import type { ProfileStore } from '../profile/store.js';
 import type { EncoderDtype } from '../types.js';
-import { CachedEncoder } from './cache.js';
+import { CachedEncoder, type EmbeddingStore } from './cache.js';
 import type { EncoderSpec } from './create.js';
 import { chooseDevice, type DeviceChoice, type MeasurementCache } from './device-choice.js';
 import { KeywordEncoder } from './keyword-encoder.js';
@@ -20,7 +19,8 @@ export interface EncoderServiceOptions {
   /** encoder-worker.js (the script-tag build serves it beside locus.js); without it the model runs in the page. */
   workerUrl?: URL;
   load: EncoderLoadPolicy;
-  store: ProfileStore | null;
+  store: EmbeddingStore | null;
+  onStoreError(err: unknown): void;
   measurements?: MeasurementCache;
   onProgress(progress: DownloadProgress): void;
   onError(error: LocusError): void;
@@ -139,9 +139,7 @@ export class EncoderService {
       ({ encoder, details } = await this.startWorker(workerUrl, spec));
     }
     this.state = { ...details, loadMs: performance.now() - began };
-    return new CachedEncoder(encoder, this.options.store, (err) =>
-      this.options.onError(toLocusError('storage-failed', err)),
-    );
+    return new CachedEncoder(encoder, this.options.store, this.options.onStoreError);
   }
 
   private async startWorker(

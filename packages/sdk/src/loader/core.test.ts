@@ -1,16 +1,27 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import { decideConsent } from '../consent/decide.js';
 import { LocusError } from '../errors.js';
-import type { Locus, LocusConfig } from '../types.js';
+import { emptyExport } from '../profile/export.js';
+import type { ConsentChoice, Locus, LocusConfig } from '../types.js';
 import { installQueue, type WindowLocus } from './core.js';
 
 /** A minimal Locus that records calls: the queue logic is under test here, not ranking. */
 function recordingLocus(log: string[]): Locus {
   return {
     events: new EventTarget(),
-    profile: { export: async () => ({ interest: null, events: [] }), clear: async () => {} },
+    profile: {
+      export: async () => emptyExport(),
+      clear: async () => {},
+      summary: async () => ({ interests: [], clusters: [], pageViews: 0, updatedAt: null }),
+      usage: async () => ({ bytes: 0, stores: {} }),
+    },
+    setConsent: async (choice: ConsentChoice) => {
+      log.push(`consent:${JSON.stringify(choice)}`);
+      return decideConsent({ required: false, gpc: false, tcf: { status: 'off' }, explicit: choice });
+    },
     track: async (event) => {
-      log.push(`track:${event.type}`);
+      log.push(`track:${event.type}${event.type === 'dwell' ? `:${event.value}` : ''}`);
     },
     observePage: async () => {
       log.push('observePage');
@@ -84,6 +95,20 @@ describe('window.locus command queue', () => {
     await expect(api.rank()).resolves.toEqual([]);
     expect(api.info()).toBeNull();
     expect(errors).toEqual(['unknown backend "tpu"', 'Locus is not initialized: call locus.init() first']);
+  });
+
+  it('forwards setConsent and measures dwell time from init until the page is hidden', async () => {
+    const win = window as Window & { locus?: unknown };
+    win.locus = { cmd: [] };
+    const log: string[] = [];
+    const api = installQueue(win, async () => recordingLocus(log));
+    await api.init({});
+    const info = await api.setConsent({ profiling: false });
+    expect(info).toMatchObject({ profiling: false, storage: true });
+    expect(log).toContain('consent:{"profiling":false}');
+    // dispose() stops dwell measurement and reports the visible stretch (if long enough).
+    await api.dispose();
+    expect(log.filter((entry) => entry.startsWith('track:dwell'))).toHaveLength(0); // well under a second
   });
 
   it('installs once even if locus.js is included twice', () => {

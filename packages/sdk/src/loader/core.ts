@@ -7,7 +7,18 @@ import { LocusError, toLocusError } from '../errors.js';
 import { Emitter } from '../events.js';
 import { createLocus } from '../locus.js';
 import { fillSlots } from '../modules/auto-slots.js';
-import type { Locus, LocusConfig, LocusInfo, ProfileExport, RankedAd } from '../types.js';
+import { trackDwell } from '../modules/dwell.js';
+import type {
+  ConsentChoice,
+  ConsentInfo,
+  Locus,
+  LocusConfig,
+  LocusInfo,
+  ProfileExport,
+  ProfileSummary,
+  RankedAd,
+  StorageUsage,
+} from '../types.js';
 
 type Command = () => unknown;
 
@@ -20,8 +31,15 @@ export interface WindowLocus {
   track: Locus['track'];
   observePage: Locus['observePage'];
   fillSlots(): Promise<number>;
+  /** Resolves with the consent state, or null when the choice was invalid (reported). */
+  setConsent(choice: ConsentChoice): Promise<ConsentInfo | null>;
   info(): LocusInfo | null;
-  profile: { export(): Promise<ProfileExport | null>; clear(): Promise<void> };
+  profile: {
+    export(): Promise<ProfileExport | null>;
+    clear(): Promise<void>;
+    summary(): Promise<ProfileSummary | null>;
+    usage(): Promise<StorageUsage | null>;
+  };
   dispose(): Promise<void>;
 }
 
@@ -42,6 +60,7 @@ export function installQueue(
   const report = (err: unknown) => emitter.error(toLocusError('command-failed', err));
 
   let instance: Locus | undefined;
+  let stopDwell: (() => void) | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -91,6 +110,8 @@ export function installQueue(
       }
       markReady();
       if (!instance) return;
+      // How long the page is actually read (visible) is part of the signal: measured from now.
+      if (typeof document !== 'undefined') stopDwell = trackDwell(instance, { doc: document });
       // The page's own reading is the first signal: learn from it, then fill the slots.
       await safe(undefined, (locus) => locus.observePage());
       await safe(0, (locus) => fillSlots(locus));
@@ -99,12 +120,20 @@ export function installQueue(
     track: (event) => safe(undefined, (locus) => locus.track(event)),
     observePage: () => safe(undefined, (locus) => locus.observePage()),
     fillSlots: () => safe(0, (locus) => fillSlots(locus)),
+    setConsent: (choice) => safe<ConsentInfo | null>(null, (locus) => locus.setConsent(choice)),
     info: () => instance?.info() ?? null,
     profile: {
       export: () => safe<ProfileExport | null>(null, (locus) => locus.profile.export()),
       clear: () => safe(undefined, (locus) => locus.profile.clear()),
+      summary: () => safe<ProfileSummary | null>(null, (locus) => locus.profile.summary()),
+      usage: () => safe<StorageUsage | null>(null, (locus) => locus.profile.usage()),
     },
-    dispose: () => safe(undefined, (locus) => locus.dispose()),
+    dispose: () =>
+      safe(undefined, (locus) => {
+        stopDwell?.();
+        stopDwell = undefined;
+        return locus.dispose();
+      }),
   };
   win.locus = api;
   queued.forEach(run);
