@@ -43,11 +43,13 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
   if (!isBackendChoice(backend)) {
     invalid(`unknown backend "${String(backend)}" (use auto, webgpu, webgl, wasm or cpu)`);
   }
-  const dtype = config.encoder?.dtype ?? 'q8';
-  if (!DTYPES.includes(dtype))
-    invalid(`unknown encoder dtype "${String(dtype)}" (use ${DTYPES.join(' or ')})`);
   const model = config.encoder?.model ?? DEFAULT_ENCODER_MODEL;
   if (typeof model !== 'string' || model === '') invalid('encoder.model must be a non-empty string');
+  // The default model ships q4 (1.5 MB gzipped, cosine 0.997 to fp32) to keep a first visit
+  // under 3 MB; q8 is the usual choice for transformer models a publisher configures.
+  const dtype = config.encoder?.dtype ?? (model === DEFAULT_ENCODER_MODEL ? 'q4' : 'q8');
+  if (!DTYPES.includes(dtype))
+    invalid(`unknown encoder dtype "${String(dtype)}" (use ${DTYPES.join(' or ')})`);
   const load = config.encoder?.load ?? 'idle';
   if (load !== 'idle' && load !== 'eager')
     invalid(`unknown encoder.load "${String(load)}" (use idle or eager)`);

@@ -49,6 +49,10 @@ export async function createTransformersEncoder(options: TransformersEncoderOpti
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     env.localModelPath = localModelPath(options.baseUrl);
+    // No copies in Cache Storage: it would hold tens of MB outside the profile that
+    // profile.clear() erases, written before any consent; the HTTP cache serves repeat visits.
+    env.useBrowserCache = false;
+    env.useWasmCache = false;
     const onnxWasm = env.backends.onnx?.wasm;
     if (onnxWasm && options.ortWasmUrl) {
       // Without this, onnxruntime-web silently fetches its wasm from a public CDN.
