@@ -225,6 +225,12 @@ export interface LocusInfo {
     device?: string;
     loadMs?: number;
     reason?: string;
+    /** For transformer models: the devices tried and their calibration timings. */
+    choice?: {
+      device: 'webgpu' | 'wasm';
+      trials: { device: 'webgpu' | 'wasm'; ok: boolean; batchMs?: number; error?: string }[];
+      measuredAt: number;
+    };
   };
   ctrModel: { id: string; version: number; parameters: number };
   storage: StorageInfo;
