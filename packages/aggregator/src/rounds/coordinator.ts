@@ -1,0 +1,525 @@
+import {
+  type CheckInRequest,
+  type CheckInResponse,
+  checkMaskedInput,
+  checkShareSubmission,
+  checkUnmaskResponse,
+  cryptoRandomSource,
+  type KeyAgreement,
+  type MaskedInputRequest,
+  maskedInputSubmissionOf,
+  PROTOCOL_VERSION,
+  type RandomSource,
+  type RoutedShare,
+  randomUint32s,
+  type ShareKeysRequest,
+  shareSubmissionOf,
+  type UnmaskRequest,
+  type UnmaskResponseMessage,
+  unmaskResponseOf,
+} from '@locus/protocol';
+import type { Logger } from 'pino';
+import { AggregatorMetrics } from '../metrics.js';
+import { type MessageStage, type RoundRecord, type Store, TERMINAL_STATUSES } from '../store/index.js';
+import { type Clock, systemClock } from './clock.js';
+import {
+  decodeRoutedShares,
+  encodeMaskedInput,
+  encodeShareSubmission,
+  encodeUnmaskResponse,
+} from './codecs.js';
+import { clientFault, RoundError } from './errors.js';
+import { createNativeKeyAgreement, isUsableX25519PublicKey } from './native-x25519.js';
+import { keyId, OpenRound, pairId } from './open-round.js';
+import type { RoundSettings } from './settings.js';
+import { createStrategy } from './strategy.js';
+import { hashToken, issueToken } from './tokens.js';
+import {
+  closeCheckIn,
+  closeMaskedInput,
+  closeShareKeys,
+  closeUnmask,
+  modelInfoOf,
+  openNextRound,
+  type RoundContext,
+} from './transitions.js';
+
+export interface CoordinatorOptions {
+  store: Store;
+  settings: RoundSettings;
+  logger: Logger;
+  metrics?: AggregatorMetrics;
+  /** Default: the system clock. Tests pass a FakeClock and call `advance()` themselves. */
+  clock?: Clock;
+  /** Tokens, graph seeds, sampling draws and the central noise. Default: the platform CSPRNG. */
+  random?: RandomSource;
+  /** Default: node:crypto's X25519. */
+  keyAgreement?: () => KeyAgreement;
+  /** Close stages on time with real timers (the server); off in tests that move a fake clock. */
+  timers?: boolean;
+}
+
+/** A cohort member, as authenticated by its bearer token. */
+export interface Member {
+  roundId: string;
+  clientIndex: number;
+}
+
+/** How often a waiting client should ask again, at most. */
+export const POLL_INTERVAL_MS = 1000;
+
+/**
+ * The round state machine: check-in (Poisson sampling, capped) → share keys → masked input →
+ * unmask → publish, with a deadline per stage, on top of the protocol's pure stage functions. A
+ * stage also closes early once every client it waits for has answered. Every operation runs
+ * alone (one queue), first closing any stage whose deadline has passed, so the outcome depends
+ * only on the clock and the order of arrivals, never on timer jitter. State lives in the store;
+ * a restart resumes the open round where it stood.
+ */
+export class RoundCoordinator {
+  readonly #ctx: RoundContext;
+  #round: OpenRound;
+  #queue: Promise<unknown> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  readonly #timers: boolean;
+  #closed = false;
+
+  private constructor(ctx: RoundContext, round: OpenRound, timers: boolean) {
+    this.#ctx = ctx;
+    this.#round = round;
+    this.#timers = timers;
+  }
+
+  /** Resumes the open round from the store, or opens the first one. */
+  static async start(options: CoordinatorOptions): Promise<RoundCoordinator> {
+    const ctx: RoundContext = {
+      store: options.store,
+      settings: options.settings,
+      clock: options.clock ?? systemClock,
+      random: options.random ?? cryptoRandomSource,
+      logger: options.logger,
+      metrics: options.metrics ?? new AggregatorMetrics(),
+      strategy: createStrategy(options.settings),
+      keyAgreement: options.keyAgreement ?? createNativeKeyAgreement,
+    };
+    const stored = await ctx.store.openRound();
+    let round: OpenRound;
+    if (stored) {
+      const model = await ctx.store.currentModel();
+      round = await OpenRound.load(
+        ctx.store,
+        stored,
+        modelInfoOf({ ...model, version: stored.modelVersion }),
+      );
+      ctx.logger.info(
+        { round: stored.roundId, status: stored.status, members: round.size },
+        'resumed the open round',
+      );
+    } else {
+      round = await openNextRound(ctx);
+    }
+    ctx.metrics.modelVersion.set((await ctx.store.currentModel()).version);
+    const coordinator = new RoundCoordinator(ctx, round, options.timers ?? false);
+    await coordinator.advance();
+    return coordinator;
+  }
+
+  /** The round in progress. */
+  get current(): RoundRecord {
+    return this.#round.record;
+  }
+
+  get metrics(): AggregatorMetrics {
+    return this.#ctx.metrics;
+  }
+
+  /** Closes every stage whose deadline has passed (and opens the next round after one ends). */
+  advance(): Promise<void> {
+    return this.#exclusive(async () => {});
+  }
+
+  /** The next deadline of the open round, ms since the epoch; null while none runs. */
+  nextDeadline(): number | null {
+    const { status, deadlines } = this.#round.record;
+    switch (status) {
+      case 'check-in':
+        return deadlines.checkIn;
+      case 'share-keys':
+        return deadlines.shareKeys;
+      case 'masked-input':
+        return deadlines.maskedInput;
+      case 'unmask':
+        return deadlines.unmask;
+      default:
+        return null;
+    }
+  }
+
+  /** Stops the timers and waits for the operation in progress. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#queue.catch(() => {});
+  }
+
+  // ── Stage 0: check-in ─────────────────────────────────────────────────────────────────────
+
+  /** A first check-in (sampling decision) or a poll with the token of an earlier `pending`. */
+  checkIn(request: CheckInRequest): Promise<CheckInResponse> {
+    return this.#exclusive(async () => {
+      if (request.modelId !== this.#ctx.settings.model.id) {
+        throw new RoundError(
+          'wrong_model',
+          `this server trains ${this.#ctx.settings.model.id}, not ${request.modelId}`,
+        );
+      }
+      return request.token === undefined ? this.#admit(request) : this.#poll(request, request.token);
+    });
+  }
+
+  async #admit(request: CheckInRequest): Promise<CheckInResponse> {
+    const round = this.#round;
+    const { metrics, settings, clock } = this.#ctx;
+    const { encryptionPublicKey, maskingPublicKey } = request.publicKeys;
+    if (round.record.status !== 'check-in') {
+      metrics.checkIns.inc({ decision: 'round-in-progress' });
+      return this.#rejected('round-in-progress');
+    }
+    const pair = pairId(encryptionPublicKey, maskingPublicKey);
+    const earlier = round.decisions.get(pair);
+    if (earlier === 'admitted') {
+      throw new RoundError(
+        'duplicate_keys',
+        'these keys already checked in: poll with the token you were given',
+      );
+    }
+    if (earlier === 'not-sampled') return this.#rejected('not-sampled');
+    if (keyId(encryptionPublicKey) === keyId(maskingPublicKey)) {
+      throw new RoundError('invalid_key', 'the encryption and masking keys must differ');
+    }
+    if (round.takenKeys.has(keyId(encryptionPublicKey)) || round.takenKeys.has(keyId(maskingPublicKey))) {
+      throw new RoundError('duplicate_keys', 'a key is already used by another client of this round');
+    }
+    if (!isUsableX25519PublicKey(encryptionPublicKey) || !isUsableX25519PublicKey(maskingPublicKey)) {
+      throw new RoundError('invalid_key', 'a public key is not a usable X25519 key (low-order point)');
+    }
+    if (round.size >= round.record.parameters.maxCohort) {
+      metrics.checkIns.inc({ decision: 'round-full' });
+      return this.#rejected('round-full');
+    }
+    if (!sampled(this.#ctx.random, round.record.parameters.samplingRate)) {
+      round.decisions.set(pair, 'not-sampled');
+      metrics.checkIns.inc({ decision: 'not-sampled' });
+      return this.#rejected('not-sampled');
+    }
+    const { token, tokenHash } = issueToken(this.#ctx.random);
+    const participant = { clientIndex: round.size + 1, tokenHash, encryptionPublicKey, maskingPublicKey };
+    await this.#ctx.store.addParticipant(round.id, participant);
+    round.admit(participant);
+    metrics.checkIns.inc({ decision: 'admitted' });
+    if (round.record.deadlines.checkIn === null) {
+      const now = clock.now();
+      const record: RoundRecord = {
+        ...round.record,
+        deadlines: { ...round.record.deadlines, checkIn: now + settings.deadlines.checkInMs },
+        times: { ...round.record.times, firstCheckInAt: now },
+      };
+      await this.#ctx.store.saveRound(record);
+      round.update(record);
+    }
+    // A full cohort need not wait for the window to end.
+    if (round.size >= round.record.parameters.maxCohort) await closeCheckIn(this.#ctx, round);
+    return this.#answerMember(participant.clientIndex, token);
+  }
+
+  async #poll(request: CheckInRequest, token: string): Promise<CheckInResponse> {
+    const round = this.#round;
+    const member = round.membersByToken.get(hashToken(token));
+    if (!member) {
+      const earlier = await this.#ctx.store.findToken(hashToken(token));
+      const ended = earlier ? await this.#ctx.store.round(earlier.roundId) : null;
+      if (!ended) throw new RoundError('invalid_token', 'this token belongs to no round');
+      return this.#rejected(
+        ended.outcome?.code ?? `round-${ended.status}`,
+        TERMINAL_STATUSES.has(ended.status) ? 0 : this.#untilRoundEnds(),
+      );
+    }
+    if (
+      pairId(request.publicKeys.encryptionPublicKey, request.publicKeys.maskingPublicKey) !==
+      pairId(member.encryptionPublicKey, member.maskingPublicKey)
+    ) {
+      throw new RoundError('token_mismatch', 'this token was issued for other keys');
+    }
+    return this.#answerMember(member.clientIndex, token);
+  }
+
+  /** `pending` while check-in is open, `accepted` once the cohort is fixed, `rejected` after that. */
+  #answerMember(clientIndex: number, token: string): CheckInResponse {
+    const round = this.#round;
+    const { record } = round;
+    if (record.status === 'check-in') {
+      return { protocolVersion: PROTOCOL_VERSION, status: 'pending', token, retryAfterMs: this.#pollDelay() };
+    }
+    if (TERMINAL_STATUSES.has(record.status))
+      return this.#rejected(record.outcome?.code ?? `round-${record.status}`, 0);
+    // Admitted, but it asks only now that keys are being masked: too late for this round.
+    if (record.status !== 'share-keys') return this.#rejected('stage-closed');
+    const iso = (ms: number | null) => new Date(ms ?? 0).toISOString();
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      status: 'accepted',
+      roundId: record.roundId,
+      token,
+      clientIndex,
+      model: round.model,
+      clippingBound: record.parameters.clippingBound,
+      maxSummands: record.counts.cohort,
+      noiseMultiplier: record.parameters.noiseMultiplier,
+      cohort: round.cohortField(),
+      deadlines: {
+        shareKeys: iso(record.deadlines.shareKeys),
+        maskedInput: iso(record.deadlines.maskedInput),
+        unmask: iso(record.deadlines.unmask),
+      },
+    };
+  }
+
+  #rejected(reason: string, retryAfterMs = this.#untilRoundEnds()): CheckInResponse {
+    return { protocolVersion: PROTOCOL_VERSION, status: 'rejected', reason, retryAfterMs };
+  }
+
+  /** When the open round will have ended at the latest: the earliest sensible next check-in. */
+  #untilRoundEnds(): number {
+    const { record } = this.#round;
+    const { deadlines } = this.#ctx.settings;
+    const now = this.#ctx.clock.now();
+    const end =
+      record.deadlines.unmask ??
+      (record.deadlines.checkIn ?? now + deadlines.checkInMs) +
+        deadlines.shareKeysMs +
+        deadlines.maskedInputMs +
+        deadlines.unmaskMs;
+    return Math.min(86_400_000, Math.max(0, Math.ceil(end - now)));
+  }
+
+  #pollDelay(): number {
+    const deadline = this.nextDeadline();
+    const remaining = deadline === null ? POLL_INTERVAL_MS : deadline - this.#ctx.clock.now();
+    return Math.max(100, Math.min(POLL_INTERVAL_MS, Math.ceil(remaining)));
+  }
+
+  // ── Stages 1-3: authenticated messages ────────────────────────────────────────────────────
+
+  /** The member a bearer token stands for in `roundId`. */
+  authenticate(roundId: string, token: string | undefined): Promise<Member> {
+    return this.#exclusive(async () => {
+      const round = this.#round;
+      if (roundId !== round.id) {
+        const other = await this.#ctx.store.round(roundId);
+        if (!other) throw new RoundError('round_not_found', `no round ${roundId}`);
+        throw new RoundError('round_closed', `round ${roundId} is ${other.status}`);
+      }
+      if (TERMINAL_STATUSES.has(round.record.status)) {
+        throw new RoundError('round_closed', `round ${roundId} is ${round.record.status}`);
+      }
+      const member = token === undefined ? undefined : round.membersByToken.get(hashToken(token));
+      if (!member) throw new RoundError('invalid_token', 'a bearer token of this round is required');
+      return { roundId, clientIndex: member.clientIndex };
+    });
+  }
+
+  /** The vector length masked inputs of `roundId` must have (for parsing before the queue). */
+  vectorLength(roundId: string): number {
+    return roundId === this.#round.id
+      ? this.#round.record.parameters.vectorLength
+      : this.#ctx.settings.model.length;
+  }
+
+  submitShareKeys(member: Member, message: ShareKeysRequest): Promise<void> {
+    return this.#exclusive(async () => {
+      const round = this.#inStage(member, 'share-keys');
+      const submission = shareSubmissionOf(message);
+      this.#once(round, 'share-keys', member, () =>
+        checkShareSubmission(round.stage('collecting-shares'), submission, round.neighbours()),
+      );
+      await this.#store(round, 'share-keys', member, encodeShareSubmission(submission));
+      if (round.senders['share-keys'].size === round.record.counts.cohort)
+        await closeShareKeys(this.#ctx, round);
+    });
+  }
+
+  routedShares(member: Member): Promise<RoutedShare[]> {
+    return this.#exclusive(async () => {
+      const round = this.#after(member, 'share-keys');
+      const stored = await this.#ctx.store.routedShares(round.id, member.clientIndex);
+      if (!stored) {
+        throw new RoundError(
+          'dropped',
+          'no shares for this client: it missed share keys or too few neighbours shared',
+        );
+      }
+      return decodeRoutedShares(stored);
+    });
+  }
+
+  submitMaskedInput(member: Member, message: MaskedInputRequest): Promise<void> {
+    return this.#exclusive(async () => {
+      const round = this.#inStage(member, 'masked-input');
+      const stage = round.stage('collecting-masked-inputs');
+      if (!stage.sharedClients.includes(member.clientIndex)) {
+        throw new RoundError('dropped', 'this client did not complete share keys in time');
+      }
+      const submission = maskedInputSubmissionOf(message);
+      this.#once(round, 'masked-input', member, () => checkMaskedInput(stage, submission));
+      await this.#store(round, 'masked-input', member, encodeMaskedInput(submission));
+      if (round.senders['masked-input'].size === stage.sharedClients.length) {
+        await closeMaskedInput(this.#ctx, round);
+      }
+    });
+  }
+
+  unmaskRequest(member: Member): Promise<UnmaskRequest> {
+    return this.#exclusive(async () => {
+      const round = this.#after(member, 'masked-input');
+      const request = round.unmaskRequest();
+      if (!request.survivors.includes(member.clientIndex)) {
+        throw new RoundError('dropped', 'no masked input from this client arrived in time');
+      }
+      return request;
+    });
+  }
+
+  submitUnmaskResponse(member: Member, message: UnmaskResponseMessage): Promise<void> {
+    return this.#exclusive(async () => {
+      const round = this.#inStage(member, 'unmask');
+      const stage = round.stage('collecting-unmask-responses');
+      if (!stage.survivors.includes(member.clientIndex)) {
+        throw new RoundError('dropped', 'no masked input from this client arrived in time');
+      }
+      const response = unmaskResponseOf(message);
+      this.#once(round, 'unmask', member, () => checkUnmaskResponse(stage, response));
+      await this.#store(round, 'unmask', member, encodeUnmaskResponse(response));
+      if (round.senders.unmask.size === stage.survivors.length) await closeUnmask(this.#ctx, round);
+    });
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────────
+
+  /** The open round, if `member` belongs to it and it is in `stage`; the right refusal otherwise. */
+  #inStage(member: Member, stage: MessageStage): OpenRound {
+    const round = this.#memberRound(member);
+    const order = STAGE_ORDER[round.record.status];
+    if (order < STAGE_ORDER[stage]) {
+      throw new RoundError('too_early', `round ${round.id} is in ${round.record.status}`, this.#pollDelay());
+    }
+    if (order > STAGE_ORDER[stage]) throw new RoundError('stage_closed', `the ${stage} stage has closed`);
+    return round;
+  }
+
+  /** The open round, if `member` belongs to it and `stage` has closed; `too_early` otherwise. */
+  #after(member: Member, stage: MessageStage): OpenRound {
+    const round = this.#memberRound(member);
+    if (STAGE_ORDER[round.record.status] <= STAGE_ORDER[stage]) {
+      throw new RoundError('too_early', `the ${stage} stage has not closed yet`, this.#pollDelay());
+    }
+    return round;
+  }
+
+  #memberRound(member: Member): OpenRound {
+    const round = this.#round;
+    if (member.roundId !== round.id || TERMINAL_STATUSES.has(round.record.status)) {
+      throw new RoundError('round_closed', `round ${member.roundId} is over`);
+    }
+    return round;
+  }
+
+  /** Refuses a second message of a stage before validating it (cheaper, and the clearer answer). */
+  #once(round: OpenRound, stage: MessageStage, member: Member, check: () => void): void {
+    if (round.senders[stage].has(member.clientIndex)) {
+      throw new RoundError(
+        'duplicate_message',
+        `client ${member.clientIndex} already sent its ${stage} message`,
+      );
+    }
+    try {
+      check();
+    } catch (error) {
+      clientFault(error);
+    }
+  }
+
+  async #store(round: OpenRound, stage: MessageStage, member: Member, payload: Uint8Array): Promise<void> {
+    if (!(await this.#ctx.store.saveMessage(round.id, stage, member.clientIndex, payload))) {
+      throw new RoundError(
+        'duplicate_message',
+        `client ${member.clientIndex} already sent its ${stage} message`,
+      );
+    }
+    round.senders[stage].add(member.clientIndex);
+  }
+
+  /** Runs `operation` after every earlier one, once due transitions are done; reschedules timers. */
+  #exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      await this.#closeDueStages();
+      return operation();
+    });
+    this.#queue = run.then(
+      () => this.#reschedule(),
+      () => this.#reschedule(),
+    );
+    return run;
+  }
+
+  async #closeDueStages(): Promise<void> {
+    for (;;) {
+      const round = this.#round;
+      const { status } = round.record;
+      if (TERMINAL_STATUSES.has(status)) {
+        this.#round = await openNextRound(this.#ctx);
+        continue;
+      }
+      const deadline = this.nextDeadline();
+      if (deadline === null || this.#ctx.clock.now() < deadline) return;
+      if (status === 'check-in') await closeCheckIn(this.#ctx, round);
+      else if (status === 'share-keys') await closeShareKeys(this.#ctx, round);
+      else if (status === 'masked-input') await closeMaskedInput(this.#ctx, round);
+      else await closeUnmask(this.#ctx, round);
+    }
+  }
+
+  #reschedule(): void {
+    if (!this.#timers || this.#closed) return;
+    clearTimeout(this.#timer);
+    const deadline = this.nextDeadline();
+    // A round that just ended opens its successor on the next operation; make that happen now.
+    const due = TERMINAL_STATUSES.has(this.#round.record.status) ? this.#ctx.clock.now() : deadline;
+    if (due === null) return;
+    this.#timer = setTimeout(
+      () => {
+        this.advance().catch((error: unknown) => {
+          this.#ctx.logger.error({ err: error, round: this.#round.id }, 'closing a stage failed');
+        });
+      },
+      Math.max(0, due - this.#ctx.clock.now()),
+    );
+    this.#timer.unref();
+  }
+}
+
+/** Order of statuses for "too early" / "too late" decisions. */
+const STAGE_ORDER: Record<RoundRecord['status'], number> = {
+  'check-in': 0,
+  'share-keys': 1,
+  'masked-input': 2,
+  unmask: 3,
+  completed: 4,
+  failed: 4,
+  abandoned: 4,
+};
+
+/** Poisson sampling: admit with probability q, from 32 fresh random bits. */
+function sampled(random: RandomSource, q: number): boolean {
+  if (q >= 1) return true;
+  return randomUint32s(random, 1)[0]! < q * 2 ** 32;
+}
