@@ -39,6 +39,8 @@ describe('RoundCoordinator (fake clock)', () => {
 
     for (const client of clients) await expectNoContent(await client.shareKeys());
     expect(coordinator.current.status).toBe('masked-input'); // closed early: all 21 shared
+    // ... so masked input gets its full two minutes from now, earlier than announced.
+    expect(coordinator.nextDeadline()).toBe(aggregator.clock.now() + 120_000);
     for (const client of clients) expect(await client.fetchShares()).toHaveLength(20);
     for (const [k, client] of clients.entries())
       await expectNoContent(await client.maskInput(syntheticUpdate(64, k)));
@@ -125,7 +127,7 @@ describe('RoundCoordinator (fake clock)', () => {
     for (const client of clients) await client.shareKeys();
     for (const client of clients) await client.fetchShares();
     for (const [k, client] of clients.slice(0, 13).entries()) await client.maskInput(syntheticUpdate(64, k));
-    await aggregator.advance(150_000); // deadlines are fixed at cohort time; 13 inputs, threshold 14
+    await aggregator.advance(120_000); // 13 inputs; the threshold is 14
     const [failed] = await aggregator.store.recentRounds(2).then((rounds) => rounds.slice(1));
     expect(failed).toMatchObject({
       status: 'failed',

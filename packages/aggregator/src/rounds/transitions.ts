@@ -165,6 +165,7 @@ export async function closeShareKeys(ctx: RoundContext, round: OpenRound): Promi
     ...record,
     status: 'masked-input',
     stageState: serializeState(routed.state),
+    deadlines: nextDeadline(ctx, record, 'maskedInput'),
     times: { ...record.times, sharesRoutedAt: ctx.clock.now() },
     counts: { ...record.counts, shared: routed.state.sharedClients.length },
   };
@@ -190,6 +191,7 @@ export async function closeMaskedInput(ctx: RoundContext, round: OpenRound): Pro
     ...record,
     status: 'unmask',
     stageState: serializeState(summed.state),
+    deadlines: nextDeadline(ctx, record, 'unmask'),
     unmaskRequest: JSON.stringify(summed.unmaskRequest),
     times: { ...record.times, inputsSummedAt: ctx.clock.now() },
     counts: { ...record.counts, survivors: summed.unmaskRequest.survivors.length },
@@ -281,6 +283,22 @@ export async function closeUnmask(ctx: RoundContext, round: OpenRound): Promise<
     cumulativeEpsilon: ledger.entry.cumulativeEpsilon,
   });
   roundEnded(ctx, next);
+}
+
+/**
+ * The deadlines announced at check-in are the latest each stage can close (every stage at its full
+ * length). A stage that closes early gives the next one its full length from now on, which is never
+ * later than announced: clients act as soon as a stage's result is available, not at the deadline.
+ */
+function nextDeadline(
+  ctx: RoundContext,
+  record: RoundRecord,
+  stage: 'maskedInput' | 'unmask',
+): RoundRecord['deadlines'] {
+  const length =
+    stage === 'maskedInput' ? ctx.settings.deadlines.maskedInputMs : ctx.settings.deadlines.unmaskMs;
+  const announced = record.deadlines[stage] ?? Number.POSITIVE_INFINITY;
+  return { ...record.deadlines, [stage]: Math.min(announced, ctx.clock.now() + length) };
 }
 
 /** A stored strategy state of another strategy (the operator switched) starts afresh. */

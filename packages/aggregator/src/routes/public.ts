@@ -11,7 +11,9 @@ import type { RoundRecord, Store } from '../store/index.js';
  */
 export function publicRoutes(store: Store) {
   const app = new Hono();
-  app.use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'], maxAge: 600 }));
+  // Only these paths: the round routes under the same prefix stay same-origin (see federation.ts).
+  const anyOrigin = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], maxAge: 600 });
+  for (const path of ['/model', '/ledger', '/rounds', '/rounds/:roundId']) app.use(path, anyOrigin);
   const modelCache = new ModelCache(store);
 
   app.get('/model', async (c) => {
