@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, writeResults } from './harness.js';
+import { aggregatorSuite, formatThroughputTable } from './suites/aggregator.js';
 import { encoderSuite } from './suites/encoder.js';
 import { rankSuite } from './suites/rank.js';
 
@@ -18,6 +19,16 @@ const { values, positionals } = parseArgs({
 });
 
 const SUITES = {
+  aggregator: async () => {
+    const { rows, throughput, checks } = await aggregatorSuite({
+      clients: 100,
+      parameters: 10_000,
+      dropoutRates: [0, 0.3],
+      repeats: Math.min(Number(values.iterations), 5),
+    });
+    console.log(formatThroughputTable(throughput));
+    return { title: 'Aggregation rounds through the HTTP handlers (Node)', rows, checks, throughput };
+  },
   encoder: async () => {
     const { rows, checks } = await encoderSuite({
       models: ['locus-glove-sif', 'locus-tiny-bert'],

@@ -397,7 +397,7 @@ export class RoundCoordinator {
         throw new RoundError('dropped', 'no masked input from this client arrived in time');
       }
       const response = unmaskResponseOf(message);
-      this.#once(round, 'unmask', member, () => checkUnmaskResponse(stage, response));
+      this.#once(round, 'unmask', member, () => checkUnmaskResponse(stage, response, round.unmaskContext()));
       await this.#store(round, 'unmask', member, encodeUnmaskResponse(response));
       if (round.senders.unmask.size === stage.survivors.length) await closeUnmask(this.#ctx, round);
     });
