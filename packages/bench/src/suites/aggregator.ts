@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
@@ -44,8 +47,11 @@ interface RoundSample {
   answersMs: number;
   unmaskMs: number;
   survivors: number;
+  /** Peak growth of the JS heap plus array buffers during the round, over the idle baseline. */
   peakHeapMb: number;
+  /** Peak resident set of the whole process (it includes the recorded clients). */
   peakRssMb: number;
+  /** Heap plus array buffers still held after the round and a GC. */
   retainedMb: number;
 }
 
@@ -93,11 +99,13 @@ function settingsFor(options: AggregatorSuiteOptions): RoundSettings {
 }
 
 /**
- * A fresh aggregator (in-memory SQLite, the same seed, a fake clock): the same check-ins in the same
- * order then produce the same round id, tokens and cohort, so recorded client messages replay.
+ * A fresh aggregator (a new SQLite file as in production: WAL, every accepted message committed
+ * before the answer; the same seed; a fake clock): the same check-ins in the same order then produce
+ * the same round id, tokens and cohort, so recorded client messages replay.
  */
 async function freshAggregator(settings: RoundSettings) {
-  const store = SqliteStore.open(':memory:');
+  const dir = mkdtempSync(join(tmpdir(), 'locus-bench-aggregator-'));
+  const store = SqliteStore.open(join(dir, 'aggregator.sqlite'));
   const clock = new FakeClock();
   const aggregator = await createAggregator({
     store,
@@ -125,7 +133,11 @@ async function freshAggregator(settings: RoundSettings) {
     aggregator,
     post,
     get,
-    dispose: async () => (await aggregator.close(), await store.close()),
+    dispose: async () => {
+      await aggregator.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -236,7 +248,7 @@ async function timedRound(
   const sample = () => {
     const now = process.memoryUsage();
     peakHeap = Math.max(peakHeap, now.heapUsed + now.arrayBuffers - before.heapUsed - before.arrayBuffers);
-    peakRss = Math.max(peakRss, now.rss - before.rss);
+    peakRss = Math.max(peakRss, now.rss);
   };
   let t = performance.now();
   for (const client of survivors) {
@@ -380,7 +392,7 @@ export function formatThroughputTable(rows: ThroughputRow[]): string {
     'answers ms',
     'unmask+publish ms',
     'peak heap MB',
-    'peak RSS MB',
+    'process RSS MB',
     'retained MB',
   ];
   const body = rows.map((r) => [
