@@ -42,13 +42,14 @@ Locus federated-learning aggregation server. Every option can also be set in the
 LOCUS_<OPTION> (e.g. --sampling-rate 0.1 is LOCUS_SAMPLING_RATE=0.1); flags win over env.
 
 Server:
-  --port <n>         TCP port, 1-65535                                  (default ${DEFAULTS.port})
-  --host <addr>      interface to listen on                             (default ${DEFAULTS.host})
-  --db <path>        SQLite database file, its folder is created; ':memory:' keeps nothing
-                                                                        (default ${DEFAULTS.dbPath})
-  --log-level <lvl>  ${LOG_LEVELS.join(', ')}                (default ${DEFAULTS.logLevel})
+  --port <n>                   TCP port, 1-65535                   (default ${DEFAULTS.port})
+  --host <addr>                interface to listen on              (default ${DEFAULTS.host})
+  --db <path>                  SQLite file, its folder is created; ':memory:' keeps nothing
+                               (default ${DEFAULTS.dbPath})
+  --log-level <lvl>            ${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})
 ${ROUND_USAGE}
-  -h, --help         print this help and exit
+
+  -h, --help                   print this help and exit
 
 Exit codes: 0 after SIGINT/SIGTERM, 2 on a bad configuration or when the server cannot start.
 `;

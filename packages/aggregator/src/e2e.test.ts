@@ -149,7 +149,11 @@ describe('strategies and central noise (fake clock, in process)', () => {
       beta2: 0.99,
       tau: 1e-3,
     };
-    aggregator = await testAggregator(testSettings((s) => void (s.strategy = strategy)));
+    aggregator = await testAggregator(
+      testSettings((s) => {
+        s.strategy = strategy;
+      }),
+    );
     const adam = new FedAdam({ cohortSize: 20, clippingBound: 1, noiseMultiplier: 0, ...strategy });
     let weights = (await aggregator.store.modelWeights(0))!;
     let state = adam.initialState(64);

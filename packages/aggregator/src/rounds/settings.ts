@@ -137,12 +137,12 @@ export const ROUND_USAGE = `
 Model (the aggregator never interprets the weights: a flat float32 vector):
   --model-length <n>           parameters in the weight vector     (default ${d.model.length})
   --layout-version <n>         its layout version                  (default ${d.model.layoutVersion})
-  --initial-weights <file>     raw little-endian float32 file, or 'zeros' (default zeros)
+  --initial-weights <file>     raw little-endian float32 file, or 'zeros' (default)
 
 Cohort (Poisson sampling: the privacy accountant assumes it):
-  --sampling-rate <q>          admit each check-in with probability q, 0 < q <= 1 (default ${d.cohort.samplingRate})
+  --sampling-rate <q>          admit each check-in with probability q (default ${d.cohort.samplingRate})
   --expected-cohort <n>        ... or q = n / --population <N> (eligible clients per round)
-  --max-cohort <n>             cap, at most ${LIMITS.maxCohortSize}                       (default ${d.cohort.maxCohort})
+  --max-cohort <n>             cap, at most ${LIMITS.maxCohortSize}                  (default ${d.cohort.maxCohort})
   --min-cohort <K>             never aggregate fewer clients       (default ${d.cohort.minCohort})
   --neighbour-count <k>        even k for SecAgg+'s sparse graph, or 'complete'
                                (default ${d.cohort.neighbourCount}: the complete graph up to ${d.cohort.neighbourCount + 1} clients)
@@ -162,7 +162,7 @@ Server optimizer:
 Deadlines (a duration with its unit: 500ms, 30s, 2m):
   --check-in-window <t>        from the first admitted check-in    (default ${formatDuration(d.deadlines.checkInMs)})
   --share-keys-timeout <t>     (default ${formatDuration(d.deadlines.shareKeysMs)})
-  --masked-input-timeout <t>   includes local training              (default ${formatDuration(d.deadlines.maskedInputMs)})
+  --masked-input-timeout <t>   includes local training             (default ${formatDuration(d.deadlines.maskedInputMs)})
   --unmask-timeout <t>         (default ${formatDuration(d.deadlines.unmaskMs)})
 
 HTTP limits:
