@@ -8,10 +8,8 @@ import {
   type KeyAgreement,
   type MaskedInputRequest,
   maskedInputSubmissionOf,
-  PROTOCOL_VERSION,
   type RandomSource,
   type RoutedShare,
-  randomUint32s,
   type ShareKeysRequest,
   shareSubmissionOf,
   type UnmaskRequest,
@@ -21,6 +19,7 @@ import {
 import type { Logger } from 'pino';
 import { AggregatorMetrics } from '../metrics.js';
 import { type MessageStage, type RoundRecord, type Store, TERMINAL_STATUSES } from '../store/index.js';
+import { admit, POLL_INTERVAL_MS, poll, pollDelay, stageDeadline } from './check-in.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   decodeRoutedShares,
@@ -29,11 +28,11 @@ import {
   encodeUnmaskResponse,
 } from './codecs.js';
 import { clientFault, RoundError } from './errors.js';
-import { createNativeKeyAgreement, isUsableX25519PublicKey } from './native-x25519.js';
-import { keyId, OpenRound, pairId } from './open-round.js';
+import { createNativeKeyAgreement } from './native-x25519.js';
+import { OpenRound } from './open-round.js';
 import type { RoundSettings } from './settings.js';
 import { createStrategy } from './strategy.js';
-import { hashToken, issueToken } from './tokens.js';
+import { hashToken } from './tokens.js';
 import {
   closeCheckIn,
   closeMaskedInput,
@@ -65,8 +64,7 @@ export interface Member {
   clientIndex: number;
 }
 
-/** How often a waiting client should ask again, at most. */
-export const POLL_INTERVAL_MS = 1000;
+export { POLL_INTERVAL_MS };
 
 /**
  * The round state machine: check-in (Poisson sampling, capped) → share keys → masked input →
@@ -140,19 +138,7 @@ export class RoundCoordinator {
 
   /** The next deadline of the open round, ms since the epoch; null while none runs. */
   nextDeadline(): number | null {
-    const { status, deadlines } = this.#round.record;
-    switch (status) {
-      case 'check-in':
-        return deadlines.checkIn;
-      case 'share-keys':
-        return deadlines.shareKeys;
-      case 'masked-input':
-        return deadlines.maskedInput;
-      case 'unmask':
-        return deadlines.unmask;
-      default:
-        return null;
-    }
+    return stageDeadline(this.#round.record);
   }
 
   /** Stops the timers and waits for the operation in progress. */
@@ -173,139 +159,10 @@ export class RoundCoordinator {
           `this server trains ${this.#ctx.settings.model.id}, not ${request.modelId}`,
         );
       }
-      return request.token === undefined ? this.#admit(request) : this.#poll(request, request.token);
+      return request.token === undefined
+        ? admit(this.#ctx, this.#round, request)
+        : poll(this.#ctx, this.#round, request, request.token);
     });
-  }
-
-  async #admit(request: CheckInRequest): Promise<CheckInResponse> {
-    const round = this.#round;
-    const { metrics, settings, clock } = this.#ctx;
-    const { encryptionPublicKey, maskingPublicKey } = request.publicKeys;
-    if (round.record.status !== 'check-in') {
-      metrics.checkIns.inc({ decision: 'round-in-progress' });
-      return this.#rejected('round-in-progress');
-    }
-    const pair = pairId(encryptionPublicKey, maskingPublicKey);
-    const earlier = round.decisions.get(pair);
-    if (earlier === 'admitted') {
-      throw new RoundError(
-        'duplicate_keys',
-        'these keys already checked in: poll with the token you were given',
-      );
-    }
-    if (earlier === 'not-sampled') return this.#rejected('not-sampled');
-    if (keyId(encryptionPublicKey) === keyId(maskingPublicKey)) {
-      throw new RoundError('invalid_key', 'the encryption and masking keys must differ');
-    }
-    if (round.takenKeys.has(keyId(encryptionPublicKey)) || round.takenKeys.has(keyId(maskingPublicKey))) {
-      throw new RoundError('duplicate_keys', 'a key is already used by another client of this round');
-    }
-    if (!isUsableX25519PublicKey(encryptionPublicKey) || !isUsableX25519PublicKey(maskingPublicKey)) {
-      throw new RoundError('invalid_key', 'a public key is not a usable X25519 key (low-order point)');
-    }
-    if (round.size >= round.record.parameters.maxCohort) {
-      metrics.checkIns.inc({ decision: 'round-full' });
-      return this.#rejected('round-full');
-    }
-    if (!sampled(this.#ctx.random, round.record.parameters.samplingRate)) {
-      round.decisions.set(pair, 'not-sampled');
-      metrics.checkIns.inc({ decision: 'not-sampled' });
-      return this.#rejected('not-sampled');
-    }
-    const { token, tokenHash } = issueToken(this.#ctx.random);
-    const participant = { clientIndex: round.size + 1, tokenHash, encryptionPublicKey, maskingPublicKey };
-    await this.#ctx.store.addParticipant(round.id, participant);
-    round.admit(participant);
-    metrics.checkIns.inc({ decision: 'admitted' });
-    if (round.record.deadlines.checkIn === null) {
-      const now = clock.now();
-      const record: RoundRecord = {
-        ...round.record,
-        deadlines: { ...round.record.deadlines, checkIn: now + settings.deadlines.checkInMs },
-        times: { ...round.record.times, firstCheckInAt: now },
-      };
-      await this.#ctx.store.saveRound(record);
-      round.update(record);
-    }
-    // A full cohort need not wait for the window to end.
-    if (round.size >= round.record.parameters.maxCohort) await closeCheckIn(this.#ctx, round);
-    return this.#answerMember(participant.clientIndex, token);
-  }
-
-  async #poll(request: CheckInRequest, token: string): Promise<CheckInResponse> {
-    const round = this.#round;
-    const member = round.membersByToken.get(hashToken(token));
-    if (!member) {
-      const earlier = await this.#ctx.store.findToken(hashToken(token));
-      const ended = earlier ? await this.#ctx.store.round(earlier.roundId) : null;
-      if (!ended) throw new RoundError('invalid_token', 'this token belongs to no round');
-      return this.#rejected(
-        ended.outcome?.code ?? `round-${ended.status}`,
-        TERMINAL_STATUSES.has(ended.status) ? 0 : this.#untilRoundEnds(),
-      );
-    }
-    if (
-      pairId(request.publicKeys.encryptionPublicKey, request.publicKeys.maskingPublicKey) !==
-      pairId(member.encryptionPublicKey, member.maskingPublicKey)
-    ) {
-      throw new RoundError('token_mismatch', 'this token was issued for other keys');
-    }
-    return this.#answerMember(member.clientIndex, token);
-  }
-
-  /** `pending` while check-in is open, `accepted` once the cohort is fixed, `rejected` after that. */
-  #answerMember(clientIndex: number, token: string): CheckInResponse {
-    const round = this.#round;
-    const { record } = round;
-    if (record.status === 'check-in') {
-      return { protocolVersion: PROTOCOL_VERSION, status: 'pending', token, retryAfterMs: this.#pollDelay() };
-    }
-    if (TERMINAL_STATUSES.has(record.status))
-      return this.#rejected(record.outcome?.code ?? `round-${record.status}`, 0);
-    // Admitted, but it asks only now that keys are being masked: too late for this round.
-    if (record.status !== 'share-keys') return this.#rejected('stage-closed');
-    const iso = (ms: number | null) => new Date(ms ?? 0).toISOString();
-    return {
-      protocolVersion: PROTOCOL_VERSION,
-      status: 'accepted',
-      roundId: record.roundId,
-      token,
-      clientIndex,
-      model: round.model,
-      clippingBound: record.parameters.clippingBound,
-      maxSummands: record.counts.cohort,
-      noiseMultiplier: record.parameters.noiseMultiplier,
-      cohort: round.cohortField(),
-      deadlines: {
-        shareKeys: iso(record.deadlines.shareKeys),
-        maskedInput: iso(record.deadlines.maskedInput),
-        unmask: iso(record.deadlines.unmask),
-      },
-    };
-  }
-
-  #rejected(reason: string, retryAfterMs = this.#untilRoundEnds()): CheckInResponse {
-    return { protocolVersion: PROTOCOL_VERSION, status: 'rejected', reason, retryAfterMs };
-  }
-
-  /** When the open round will have ended at the latest: the earliest sensible next check-in. */
-  #untilRoundEnds(): number {
-    const { record } = this.#round;
-    const { deadlines } = this.#ctx.settings;
-    const now = this.#ctx.clock.now();
-    const end =
-      record.deadlines.unmask ??
-      (record.deadlines.checkIn ?? now + deadlines.checkInMs) +
-        deadlines.shareKeysMs +
-        deadlines.maskedInputMs +
-        deadlines.unmaskMs;
-    return Math.min(86_400_000, Math.max(0, Math.ceil(end - now)));
-  }
-
-  #pollDelay(): number {
-    const deadline = this.nextDeadline();
-    const remaining = deadline === null ? POLL_INTERVAL_MS : deadline - this.#ctx.clock.now();
-    return Math.max(100, Math.min(POLL_INTERVAL_MS, Math.ceil(remaining)));
   }
 
   // ── Stages 1-3: authenticated messages ────────────────────────────────────────────────────
@@ -410,7 +267,11 @@ export class RoundCoordinator {
     const round = this.#memberRound(member);
     const order = STAGE_ORDER[round.record.status];
     if (order < STAGE_ORDER[stage]) {
-      throw new RoundError('too_early', `round ${round.id} is in ${round.record.status}`, this.#pollDelay());
+      throw new RoundError(
+        'too_early',
+        `round ${round.id} is in ${round.record.status}`,
+        pollDelay(this.#ctx, this.#round),
+      );
     }
     if (order > STAGE_ORDER[stage]) throw new RoundError('stage_closed', `the ${stage} stage has closed`);
     return round;
@@ -420,7 +281,11 @@ export class RoundCoordinator {
   #after(member: Member, stage: MessageStage): OpenRound {
     const round = this.#memberRound(member);
     if (STAGE_ORDER[round.record.status] <= STAGE_ORDER[stage]) {
-      throw new RoundError('too_early', `the ${stage} stage has not closed yet`, this.#pollDelay());
+      throw new RoundError(
+        'too_early',
+        `the ${stage} stage has not closed yet`,
+        pollDelay(this.#ctx, this.#round),
+      );
     }
     return round;
   }
@@ -517,9 +382,3 @@ const STAGE_ORDER: Record<RoundRecord['status'], number> = {
   failed: 4,
   abandoned: 4,
 };
-
-/** Poisson sampling: admit with probability q, from 32 fresh random bits. */
-function sampled(random: RandomSource, q: number): boolean {
-  if (q >= 1) return true;
-  return randomUint32s(random, 1)[0]! < q * 2 ** 32;
-}

@@ -238,5 +238,6 @@ describe('public routes', () => {
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toContain('locus_http_requests_total{method="GET",route="/fl/v1/model",status="200"} 1');
     expect(metrics).toContain('locus_model_version 0');
+    expect(metrics).toContain('locus_rejects_total{code="bad_request"} 1'); // the limit=0 above
   });
 });
