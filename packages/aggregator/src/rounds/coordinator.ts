@@ -117,6 +117,8 @@ export class RoundCoordinator {
       round = await openNextRound(ctx);
     }
     ctx.metrics.modelVersion.set((await ctx.store.currentModel()).version);
+    const lastEntry = (await ctx.store.ledger()).at(-1);
+    if (lastEntry) ctx.metrics.cumulativeEpsilon.set(lastEntry.cumulativeEpsilon ?? Number.POSITIVE_INFINITY);
     const coordinator = new RoundCoordinator(ctx, round, options.timers ?? false);
     await coordinator.advance();
     return coordinator;
