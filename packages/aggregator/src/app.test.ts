@@ -12,7 +12,9 @@ const fixedModel: ModelRecord = {
   createdAt: '2025-03-01T10:00:00.000Z',
   hasWeights: true,
 };
-const fakeStore = (currentModel: Store['currentModel']): Store => ({ currentModel, close: async () => {} });
+// /healthz reads only currentModel; the rest of the Store is never called without federation routes.
+const fakeStore = (currentModel: Store['currentModel']): Store =>
+  ({ currentModel, close: async () => {} }) as unknown as Store;
 
 describe('createApp', () => {
   let sqlite: SqliteStore | undefined;

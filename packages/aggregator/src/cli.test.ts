@@ -138,6 +138,15 @@ describe('locus-aggregator CLI (real process)', () => {
     expect(stdout).toBe('');
   });
 
+  it('a round setting clients would refuse exits 2 with the reason', async () => {
+    const { code, stderr } = await run(['--db', ':memory:', '--min-cohort', '12']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'locus-aggregator: --min-cohort 12 gives a Shamir threshold of 8; clients refuse thresholds below 10 ' +
+        '(raise --min-cohort or --neighbour-count)\n',
+    );
+  });
+
   it('an unknown flag exits 2', async () => {
     const { code, stderr } = await run(['--verbose']);
     expect(code).toBe(2);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { PROTOCOL_VERSION } from '@locus/protocol';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { type Aggregator, createAggregator } from './aggregator.js';
 import { type AggregatorConfig, ConfigError, loadConfig, USAGE } from './config.js';
 import { createLogger } from './logger.js';
 import { type RunningServer, startServer } from './server.js';
@@ -23,24 +23,51 @@ async function main(argv: readonly string[]): Promise<void> {
   const { config } = request;
   const logger = createLogger(config.logLevel);
   const store = SqliteStore.open(config.dbPath);
+  let aggregator: Aggregator;
+  try {
+    aggregator = await createAggregator({ store, settings: config.rounds, logger, processMetrics: true });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let server: RunningServer;
   try {
-    server = await startServer(createApp({ store, logger }), config);
+    server = await startServer(aggregator.app, config);
   } catch (error) {
+    await aggregator.close();
     await store.close();
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${listenReason(error)}`);
   }
   const model = await store.currentModel();
+  const { rounds } = config;
   logger.info(
-    { url: server.url, db: config.dbPath, protocolVersion: PROTOCOL_VERSION, model: model.version },
+    {
+      url: server.url,
+      db: config.dbPath,
+      protocolVersion: PROTOCOL_VERSION,
+      model: model.version,
+      modelLength: rounds.model.length,
+      layoutVersion: rounds.model.layoutVersion,
+      samplingRate: rounds.cohort.samplingRate,
+      cohort: {
+        min: rounds.cohort.minCohort,
+        max: rounds.cohort.maxCohort,
+        neighbourCount: rounds.cohort.neighbourCount,
+      },
+      privacy: rounds.privacy,
+      strategy: rounds.strategy,
+      deadlines: rounds.deadlines,
+      round: aggregator.coordinator.current.roundId,
+    },
     `listening on ${server.url}`,
   );
-  handleSignals(server, store, logger, config);
+  handleSignals(server, aggregator, store, logger, config);
 }
 
 /** First SIGINT/SIGTERM: close the server (in-flight requests finish), then the database. Second: exit now. */
 function handleSignals(
   server: RunningServer,
+  aggregator: Aggregator,
   store: SqliteStore,
   logger: Logger,
   config: AggregatorConfig,
@@ -55,6 +82,7 @@ function handleSignals(
     logger.info({ signal }, 'shutting down');
     server
       .close()
+      .then(() => aggregator.close())
       .then(() => store.close())
       .then(() => logger.info({ db: config.dbPath }, 'stopped'))
       .catch((error: unknown) => {

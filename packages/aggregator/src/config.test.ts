@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, loadConfig, parseConfig, parsePort } from './config.js';
+import {
+  ConfigError,
+  DEFAULT_ROUND_SETTINGS,
+  DEFAULTS,
+  loadConfig,
+  parseConfig,
+  parsePort,
+} from './config.js';
 
 let dir: string;
 beforeEach(() => {
@@ -32,6 +39,7 @@ describe('parseConfig', () => {
         host: '127.0.0.1',
         dbPath: '/srv/locus/.data/aggregator.sqlite',
         logLevel: 'info',
+        rounds: DEFAULT_ROUND_SETTINGS,
       },
     });
     expect(DEFAULTS.dbPath).toBe('./.data/aggregator.sqlite');

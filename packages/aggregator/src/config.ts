@@ -1,6 +1,16 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError, parsePort } from './config-values.js';
+import {
+  DEFAULT_ROUND_SETTINGS,
+  parseRoundFlags,
+  ROUND_FLAGS,
+  ROUND_USAGE,
+  type RoundSettings,
+} from './rounds/settings.js';
+
+export { ConfigError, parsePort } from './config-values.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -12,6 +22,8 @@ export interface AggregatorConfig {
   /** Absolute path of the SQLite file, or `:memory:` for a throw-away database. */
   dbPath: string;
   logLevel: LogLevel;
+  /** Everything about rounds, the model, privacy and the HTTP limits: see rounds/settings.ts. */
+  rounds: RoundSettings;
 }
 
 /** What the command line asked for: run the server, or print the usage text. */
@@ -22,25 +34,22 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   dbPath: './.data/aggregator.sqlite',
   logLevel: 'info',
-} as const satisfies Omit<AggregatorConfig, 'logLevel'> & { logLevel: LogLevel };
-
-/** A bad flag, environment variable or database path; `message` is one line, fit for a terminal. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+} as const satisfies Pick<AggregatorConfig, 'port' | 'host' | 'dbPath'> & { logLevel: LogLevel };
 
 export const USAGE = `Usage: locus-aggregator [options]
 
-Locus federated-learning aggregation server.
+Locus federated-learning aggregation server. Every option can also be set in the environment as
+LOCUS_<OPTION> (e.g. --sampling-rate 0.1 is LOCUS_SAMPLING_RATE=0.1); flags win over env.
 
-Options:
-  --port <n>         TCP port, 1-65535           (env LOCUS_PORT, default ${DEFAULTS.port})
-  --host <addr>      interface to listen on      (env LOCUS_HOST, default ${DEFAULTS.host})
-  --db <path>        SQLite database file, its folder is created; ':memory:' keeps nothing
-                                                 (env LOCUS_DB, default ${DEFAULTS.dbPath})
-  --log-level <lvl>  ${LOG_LEVELS.join(', ')}
-                                                 (env LOCUS_LOG_LEVEL, default ${DEFAULTS.logLevel})
-  -h, --help         print this help and exit
+Server:
+  --port <n>                   TCP port, 1-65535                   (default ${DEFAULTS.port})
+  --host <addr>                interface to listen on              (default ${DEFAULTS.host})
+  --db <path>                  SQLite file, its folder is created; ':memory:' keeps nothing
+                               (default ${DEFAULTS.dbPath})
+  --log-level <lvl>            ${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})
+${ROUND_USAGE}
+
+  -h, --help                   print this help and exit
 
 Exit codes: 0 after SIGINT/SIGTERM, 2 on a bad configuration or when the server cannot start.
 `;
@@ -50,25 +59,35 @@ const OPTIONS = {
   host: { type: 'string' },
   db: { type: 'string' },
   'log-level': { type: 'string' },
+  ...ROUND_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** `--sampling-rate` reads `LOCUS_SAMPLING_RATE`: one rule for every option. */
+export function envName(flag: string): string {
+  return `LOCUS_${flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
 /**
  * Parses and validates flags and environment (flags win over env, env over defaults) without
- * touching the file system. `dbPath` is resolved against `cwd`.
+ * touching the file system. `dbPath` and file paths are resolved against `cwd`.
  */
 export function parseConfig(argv: readonly string[], env: Env = {}, cwd = '.'): CliRequest {
   const { values } = parseFlags(argv);
   if (values.help) return { kind: 'help' };
-  const pick = (flag: keyof typeof OPTIONS, envName: string): string | undefined =>
-    (values[flag] as string | undefined) ?? nonEmpty(env[envName]);
+  const pick = (flag: string): string | undefined => {
+    const value = (values as Record<string, unknown>)[flag];
+    if (typeof value === 'string') return value;
+    if (value === true) return 'true';
+    return nonEmpty(env[envName(flag)]);
+  };
 
-  const portText = pick('port', 'LOCUS_PORT');
-  const host = pick('host', 'LOCUS_HOST') ?? DEFAULTS.host;
-  const db = pick('db', 'LOCUS_DB') ?? DEFAULTS.dbPath;
-  const logLevel = pick('log-level', 'LOCUS_LOG_LEVEL') ?? DEFAULTS.logLevel;
+  const portText = pick('port');
+  const host = pick('host') ?? DEFAULTS.host;
+  const db = pick('db') ?? DEFAULTS.dbPath;
+  const logLevel = pick('log-level') ?? DEFAULTS.logLevel;
 
   if (host.trim() === '' || /\s/.test(host)) throw new ConfigError(`invalid host ${JSON.stringify(host)}`);
   if (db.trim() === '') throw new ConfigError('--db must not be empty');
@@ -82,27 +101,25 @@ export function parseConfig(argv: readonly string[], env: Env = {}, cwd = '.'): 
       host,
       dbPath: db === ':memory:' ? db : resolve(cwd, db),
       logLevel,
+      rounds: parseRoundFlags(pick, cwd),
     },
   };
 }
 
+export { DEFAULT_ROUND_SETTINGS };
+
 /**
- * {@link parseConfig}, then makes sure the database can be opened: creates its folder, refuses a
- * directory, an unwritable location and an existing file that is not SQLite.
+ * {@link parseConfig}, then makes sure the files can be used: creates the database folder, refuses
+ * a directory, an unwritable location and an existing file that is not SQLite, and checks that an
+ * initial-weights file exists with the right size.
  */
 export function loadConfig(argv: readonly string[], env: Env = {}, cwd = process.cwd()): CliRequest {
   const request = parseConfig(argv, env, cwd);
-  if (request.kind === 'run') prepareDbPath(request.config.dbPath);
-  return request;
-}
-
-/** Port text to an integer in 1..65535 (decimal digits only: no `0x`, `1e3`, `80.0`). */
-export function parsePort(text: string): number {
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ConfigError(`invalid port ${JSON.stringify(text)} (an integer from 1 to 65535)`);
+  if (request.kind === 'run') {
+    prepareDbPath(request.config.dbPath);
+    checkInitialWeights(request.config.rounds);
   }
-  return port;
+  return request;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -126,6 +143,19 @@ export function prepareDbPath(dbPath: string): void {
   }
   if (stat && stat.size > 0 && readHeader(dbPath, SQLITE_HEADER.length) !== SQLITE_HEADER) {
     throw new ConfigError(`database path ${dbPath} exists but is not an SQLite database`);
+  }
+}
+
+/** The initial weights are raw little-endian float32: exactly 4 bytes per parameter. */
+function checkInitialWeights({ model }: RoundSettings): void {
+  if (model.initialWeights === 'zeros') return;
+  const stat = statSync(model.initialWeights, { throwIfNoEntry: false });
+  if (!stat?.isFile()) throw new ConfigError(`initial weights file ${model.initialWeights} does not exist`);
+  if (stat.size !== 4 * model.length) {
+    throw new ConfigError(
+      `initial weights file ${model.initialWeights} has ${stat.size} bytes; ` +
+        `--model-length ${model.length} needs ${4 * model.length} (little-endian float32)`,
+    );
   }
 }
 

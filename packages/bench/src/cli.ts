@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BROWSER_SUITES } from './browser/suites/index.js';
 import { formatTable, writeResults } from './harness.js';
+import { aggregatorSuite, formatThroughputTable } from './suites/aggregator.js';
 import { encoderSuite } from './suites/encoder.js';
 import { profileSuite } from './suites/profile.js';
 import { profileChromiumSuite } from './suites/profile-chromium.js';
@@ -28,6 +29,16 @@ const warmup = Number(values.warmup ?? 3);
 const ads = Number(values.ads ?? 1000);
 
 const SUITES = {
+  aggregator: async () => {
+    const { rows, throughput, checks } = await aggregatorSuite({
+      clients: 100,
+      parameters: 10_000,
+      dropoutRates: [0, 0.3],
+      repeats: Math.min(Number(values.iterations), 5),
+    });
+    console.log(formatThroughputTable(throughput));
+    return { title: 'Aggregation rounds through the HTTP handlers (Node)', rows, checks, throughput };
+  },
   encoder: async () => {
     const { rows, checks } = await encoderSuite({
       models: ['locus-glove-sif', 'locus-tiny-bert'],

@@ -10,10 +10,18 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export class HttpError extends HTTPException {
   override readonly name = 'HttpError';
   readonly code: ErrorCode;
+  /** Sent as `Retry-After` (whole seconds, rounded up) by the error handler. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
     super(status, { message, cause: options?.cause });
     this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

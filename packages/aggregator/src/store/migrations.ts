@@ -32,6 +32,50 @@ export const MIGRATIONS: readonly Migration[] = [
       ).run(CTR_MODEL_ID, INITIAL_LAYOUT_VERSION, now);
     },
   },
+  {
+    version: 2,
+    name: 'rounds',
+    up(db) {
+      // A round's small fields live in `record` (JSON); the protocol's stage state can be large
+      // (the masked sum) and is kept apart. Messages and routed shares are deleted when a round
+      // ends: nothing needs them then, and keeping masked inputs around serves no one.
+      db.exec(`
+        CREATE TABLE rounds (
+          round_id    TEXT    PRIMARY KEY,
+          sequence    INTEGER NOT NULL UNIQUE,
+          status      TEXT    NOT NULL,
+          record      TEXT    NOT NULL,
+          stage_state TEXT
+        ) STRICT;
+        CREATE INDEX rounds_by_status ON rounds (status);
+        CREATE TABLE participants (
+          round_id       TEXT    NOT NULL REFERENCES rounds (round_id),
+          client_index   INTEGER NOT NULL CHECK (client_index >= 1),
+          token_hash     TEXT    NOT NULL UNIQUE,
+          encryption_key BLOB    NOT NULL,
+          masking_key    BLOB    NOT NULL,
+          routed_shares  BLOB,
+          PRIMARY KEY (round_id, client_index)
+        ) STRICT;
+        CREATE TABLE messages (
+          round_id     TEXT    NOT NULL REFERENCES rounds (round_id),
+          stage        TEXT    NOT NULL CHECK (stage IN ('share-keys', 'masked-input', 'unmask')),
+          client_index INTEGER NOT NULL,
+          payload      BLOB    NOT NULL,
+          PRIMARY KEY (round_id, stage, client_index)
+        ) STRICT;
+        CREATE TABLE server_state (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE privacy_ledger (
+          entry      INTEGER PRIMARY KEY,
+          round_id   TEXT    NOT NULL REFERENCES rounds (round_id),
+          record     TEXT    NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 /**

@@ -37,6 +37,7 @@ describe('SqliteStore', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'models', applied_at: '2025-01-01T00:00:00.000Z' },
+      { version: 2, name: 'rounds', applied_at: '2025-01-01T00:00:00.000Z' },
     ]);
     db.close();
   });
@@ -95,7 +96,7 @@ describe('SqliteStore', () => {
     db.prepare("INSERT INTO schema_migrations VALUES (99, 'future', '2099-01-01T00:00:00.000Z')").run();
     db.close();
     expect(() => SqliteStore.open(dbPath)).toThrow(
-      /schema version 99 is newer than this aggregator supports \(1\)/,
+      /schema version 99 is newer than this aggregator supports \(2\)/,
     );
   });
 

@@ -1,0 +1,60 @@
+import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject, randomBytes } from 'node:crypto';
+import type { KeyAgreement } from '@locus/protocol';
+
+/**
+ * X25519 from node:crypto (OpenSSL), for the protocol's `serverUnmask`: recomputing dropouts'
+ * pairwise masks needs one key agreement per (dropout, surviving neighbour), and OpenSSL's is about
+ * 25× faster than the pure-JS default. Same function: RFC 7748 with scalar clamping. Raw keys are
+ * wrapped in their fixed PKCS#8 / SPKI DER prefixes.
+ */
+const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
+
+function privateKeyOf(secretKey: Uint8Array): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([PKCS8_X25519, secretKey]), format: 'der', type: 'pkcs8' });
+}
+
+function publicKeyOf(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_X25519, publicKey]), format: 'der', type: 'spki' });
+}
+
+/**
+ * A key agreement that caches parsed keys: parsing costs about twice the agreement, and each
+ * dropout's key meets every surviving neighbour. Make one per unmasking so the cache dies with it.
+ */
+export function createNativeKeyAgreement(): KeyAgreement {
+  const secrets = new Map<string, KeyObject>();
+  const publics = new Map<string, KeyObject>();
+  const cached = (cache: Map<string, KeyObject>, bytes: Uint8Array, parse: (b: Uint8Array) => KeyObject) => {
+    const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    let key = cache.get(id);
+    if (!key) {
+      key = parse(bytes);
+      cache.set(id, key);
+    }
+    return key;
+  };
+  return (secretKey, publicKey) =>
+    new Uint8Array(
+      diffieHellman({
+        privateKey: cached(secrets, secretKey, privateKeyOf),
+        publicKey: cached(publics, publicKey, publicKeyOf),
+      }),
+    );
+}
+
+const probe = privateKeyOf(randomBytes(32));
+
+/**
+ * Whether a client's advertised X25519 key can be used: OpenSSL refuses low-order points (their
+ * shared secret is all zeros, i.e. public). One such key in a cohort would make every other client
+ * refuse the round, so the server screens keys at check-in.
+ */
+export function isUsableX25519PublicKey(publicKey: Uint8Array): boolean {
+  try {
+    diffieHellman({ privateKey: probe, publicKey: publicKeyOf(publicKey) });
+    return true;
+  } catch {
+    return false;
+  }
+}

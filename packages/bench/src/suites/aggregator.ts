@@ -1,0 +1,422 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  createAggregator,
+  createLogger,
+  DEFAULT_ROUND_SETTINGS,
+  FakeClock,
+  type RoundSettings,
+  SqliteStore,
+} from '@locus/aggregator';
+import {
+  type CheckInAccepted,
+  type ClientMaskedState,
+  clientAdvertiseKeys,
+  clientAnswerUnmask,
+  clientMaskInput,
+  clientShareKeys,
+  cohortSetupOf,
+  createChaCha20RandomSource,
+  encodeMessage,
+  PROTOCOL_VERSION,
+  parseMessage,
+  type RandomSource,
+  randomUint32s,
+} from '@locus/protocol';
+import { type Row, summarize } from '../harness.js';
+
+export interface AggregatorSuiteOptions {
+  /** Cohort size (every client checks in; the cohort cap is set to it). */
+  clients: number;
+  /** Model parameters (uint32 words per masked update). */
+  parameters: number;
+  /** Fractions of the cohort that share keys and then never upload a masked input. */
+  dropoutRates: number[];
+  /** Timed rounds per dropout rate (interleaved). */
+  repeats: number;
+}
+
+/** One timed round's measurements. */
+interface RoundSample {
+  ms: number;
+  ingestMs: number;
+  sumMs: number;
+  answersMs: number;
+  unmaskMs: number;
+  survivors: number;
+  /** Peak growth of the JS heap plus array buffers during the round, over the idle baseline. */
+  peakHeapMb: number;
+  /** Peak resident set of the whole process (it includes the recorded clients). */
+  peakRssMb: number;
+  /** Heap plus array buffers still held after the round and a GC. */
+  retainedMb: number;
+}
+
+export interface ThroughputRow {
+  dropouts: string;
+  cohort: number;
+  survivors: number;
+  parameters: number;
+  rounds: number;
+  medianRoundMs: number;
+  updatesPerSecond: number;
+  ingestMs: number;
+  sumMs: number;
+  answersMs: number;
+  unmaskMs: number;
+  peakHeapMb: number;
+  peakRssMb: number;
+  retainedMb: number;
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const MB = 1024 * 1024;
+const SERVER_SEED = new Uint8Array(32).fill(42);
+
+/** What the clients send, recorded once and replayed against a fresh server every round. */
+interface RecordedClient {
+  checkIn: string;
+  token: string;
+  index: number;
+  shareKeys: string;
+  maskedInput: string;
+  masked: ClientMaskedState;
+}
+
+function settingsFor(options: AggregatorSuiteOptions): RoundSettings {
+  const settings = structuredClone(DEFAULT_ROUND_SETTINGS) as RoundSettings;
+  settings.model.length = options.parameters;
+  settings.cohort.maxCohort = options.clients;
+  settings.cohort.minCohort = Math.min(20, options.clients);
+  settings.privacy.noiseMultiplier = 1;
+  settings.http.addressLimit = null;
+  settings.http.tokenLimit = null;
+  return settings;
+}
+
+/**
+ * A fresh aggregator (a new SQLite file as in production: WAL, every accepted message committed
+ * before the answer; the same seed; a fake clock): the same check-ins in the same order then produce
+ * the same round id, tokens and cohort, so recorded client messages replay.
+ */
+async function freshAggregator(settings: RoundSettings) {
+  const dir = mkdtempSync(join(tmpdir(), 'locus-bench-aggregator-'));
+  const store = SqliteStore.open(join(dir, 'aggregator.sqlite'));
+  const clock = new FakeClock();
+  const aggregator = await createAggregator({
+    store,
+    settings,
+    logger: createLogger('silent'),
+    clock,
+    timers: false,
+    random: createChaCha20RandomSource(SERVER_SEED),
+  });
+  const post = (path: string, body: string, token?: string) =>
+    aggregator.app.request(path, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(body.length),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    });
+  const get = (path: string, token: string) =>
+    aggregator.app.request(path, { headers: { authorization: `Bearer ${token}` } });
+  return {
+    store,
+    clock,
+    aggregator,
+    post,
+    get,
+    dispose: async () => {
+      await aggregator.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function expectStatus(res: Response, status: number): Promise<string> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected HTTP ${status}, got ${res.status}: ${text}`);
+  return text;
+}
+
+/** Runs the client side once (untimed): check-in, share keys, masking with random updates. */
+async function recordClients(settings: RoundSettings, count: number): Promise<RecordedClient[]> {
+  const server = await freshAggregator(settings);
+  const random: RandomSource = createChaCha20RandomSource(new Uint8Array(32).fill(7));
+  const keys = Array.from({ length: count }, () => clientAdvertiseKeys(random));
+  const checkIns = keys.map((k) =>
+    encodeMessage('check-in-request', {
+      protocolVersion: PROTOCOL_VERSION,
+      modelId: 'locus-ctr',
+      publicKeys: k.publicKeys,
+    }),
+  );
+  const accepted: CheckInAccepted[] = [];
+  for (const body of checkIns) {
+    const answer = parseMessage(
+      'check-in-response',
+      await expectStatus(await server.post('/fl/v1/check-in', body), 200),
+    );
+    if (answer.status === 'rejected') throw new Error(`check-in rejected: ${answer.reason}`);
+    accepted.push(answer as CheckInAccepted);
+  }
+  // The last admission filled the cohort and fixed it; poll everyone for the cohort.
+  for (const [k, body] of checkIns.entries()) {
+    const poll = JSON.stringify({ ...JSON.parse(body), token: accepted[k]!.token });
+    const answer = parseMessage(
+      'check-in-response',
+      await expectStatus(await server.post('/fl/v1/check-in', poll), 200),
+    );
+    if (answer.status !== 'accepted') throw new Error('not accepted');
+    accepted[k] = answer;
+  }
+  const roundId = accepted[0]!.roundId;
+  const shared = keys.map((k, i) => clientShareKeys(k.state, cohortSetupOf(accepted[i]!), { random }));
+  const envelope = (i: number) => ({
+    protocolVersion: PROTOCOL_VERSION as typeof PROTOCOL_VERSION,
+    roundId,
+    token: accepted[i]!.token,
+    clientIndex: accepted[i]!.clientIndex,
+  });
+  const shareBodies = shared.map((s, i) =>
+    encodeMessage('share-keys-request', { ...envelope(i), shares: s.submission.shares }),
+  );
+  for (const [i, body] of shareBodies.entries()) {
+    await expectStatus(
+      await server.post(`/fl/v1/rounds/${roundId}/share-keys`, body, accepted[i]!.token),
+      204,
+    );
+  }
+  const recorded: RecordedClient[] = [];
+  for (const [i, s] of shared.entries()) {
+    const inbox = parseMessage(
+      'routed-shares',
+      await expectStatus(await server.get(`/fl/v1/rounds/${roundId}/shares`, accepted[i]!.token), 200),
+    ).shares;
+    // A random vector stands in for a quantized update: the server cannot tell them apart.
+    const masked = clientMaskInput(s.state, inbox, randomUint32s(random, settings.model.length));
+    recorded.push({
+      checkIn: checkIns[i]!,
+      token: accepted[i]!.token,
+      index: accepted[i]!.clientIndex,
+      shareKeys: shareBodies[i]!,
+      maskedInput: encodeMessage('masked-input-request', {
+        ...envelope(i),
+        maskedInput: masked.submission.maskedInput,
+      }),
+      masked: masked.state,
+    });
+  }
+  await server.dispose();
+  return recorded;
+}
+
+/** One round against a fresh server; times masked-input ingestion, summing, unmasking and publishing. */
+async function timedRound(
+  settings: RoundSettings,
+  clients: RecordedClient[],
+  dropoutRate: number,
+): Promise<RoundSample> {
+  const server = await freshAggregator(settings);
+  for (const client of clients) await expectStatus(await server.post('/fl/v1/check-in', client.checkIn), 200);
+  const roundId = server.aggregator.coordinator.current.roundId;
+  for (const client of clients) {
+    await expectStatus(
+      await server.post(`/fl/v1/rounds/${roundId}/share-keys`, client.shareKeys, client.token),
+      204,
+    );
+  }
+  const dropouts = Math.round(dropoutRate * clients.length);
+  // Dropouts spread over the cohort: every (1/rate)-th client by position.
+  const dropped = new Set(
+    Array.from({ length: dropouts }, (_, k) => Math.floor((k * clients.length) / dropouts)),
+  );
+  const survivors = clients.filter((_, k) => !dropped.has(k));
+
+  gc();
+  const before = process.memoryUsage();
+  let peakHeap = 0;
+  let peakRss = 0;
+  const sample = () => {
+    const now = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, now.heapUsed + now.arrayBuffers - before.heapUsed - before.arrayBuffers);
+    peakRss = Math.max(peakRss, now.rss);
+  };
+  let t = performance.now();
+  for (const client of survivors) {
+    await expectStatus(
+      await server.post(`/fl/v1/rounds/${roundId}/masked-input`, client.maskedInput, client.token),
+      204,
+    );
+  }
+  const ingestMs = performance.now() - t;
+  sample();
+  t = performance.now();
+  if (dropouts > 0) {
+    // The stage waits for its deadline when someone is missing.
+    server.clock.advance(settings.deadlines.maskedInputMs);
+    await server.aggregator.coordinator.advance();
+  }
+  const requests: string[] = [];
+  for (const client of survivors) {
+    requests.push(await expectStatus(await server.get(`/fl/v1/rounds/${roundId}/unmask`, client.token), 200));
+  }
+  const sumMs = performance.now() - t;
+  sample();
+  // Client work, not timed: each survivor reveals its shares.
+  const answers = survivors.map((client, k) => {
+    const { survivors: alive, dropouts: gone } = parseMessage('unmask-request', requests[k]!);
+    const response = clientAnswerUnmask(client.masked, { survivors: alive, dropouts: gone }).response;
+    return encodeMessage('unmask-response', {
+      protocolVersion: PROTOCOL_VERSION,
+      roundId,
+      token: client.token,
+      clientIndex: client.index,
+      seedShares: response.seedShares,
+      keyShares: response.keyShares,
+    });
+  });
+  t = performance.now();
+  for (const [k, client] of survivors.slice(0, -1).entries()) {
+    await expectStatus(await server.post(`/fl/v1/rounds/${roundId}/unmask`, answers[k]!, client.token), 204);
+  }
+  const answersMs = performance.now() - t;
+  sample();
+  // The last answer closes the stage: unmasking, noise, strategy and publication run in its request.
+  t = performance.now();
+  const last = survivors.at(-1)!;
+  await expectStatus(await server.post(`/fl/v1/rounds/${roundId}/unmask`, answers.at(-1)!, last.token), 204);
+  const unmaskMs = performance.now() - t;
+  sample();
+  if (server.aggregator.coordinator.current.status !== 'completed')
+    throw new Error('the round did not complete');
+  gc();
+  const retained = process.memoryUsage();
+  await server.dispose();
+  return {
+    ms: ingestMs + sumMs + answersMs + unmaskMs,
+    ingestMs,
+    sumMs,
+    answersMs,
+    unmaskMs,
+    survivors: survivors.length,
+    peakHeapMb: peakHeap / MB,
+    peakRssMb: peakRss / MB,
+    retainedMb: (retained.heapUsed + retained.arrayBuffers - before.heapUsed - before.arrayBuffers) / MB,
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * Server aggregation throughput: masked updates per second through the HTTP handlers (body limit,
+ * auth, wire validation, stage checks, SQLite), the sum, the unmasking (native X25519) and the
+ * publication (noise, FedAvg, ledger), for a cohort of N with and without dropouts after sharing
+ * keys; and the memory one round takes.
+ */
+export async function aggregatorSuite(
+  options: AggregatorSuiteOptions,
+): Promise<{ rows: Row[]; throughput: ThroughputRow[]; checks: string[] }> {
+  const settings = settingsFor(options);
+  const started = performance.now();
+  const clients = await recordClients(settings, options.clients);
+  const checks = [
+    `client side of ${options.clients} clients recorded once in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`,
+  ];
+  const samples = new Map<number, RoundSample[]>(options.dropoutRates.map((rate) => [rate, []]));
+  await timedRound(settings, clients, 0); // warm-up
+  for (let r = 0; r < options.repeats; r++) {
+    for (const rate of options.dropoutRates)
+      samples.get(rate)!.push(await timedRound(settings, clients, rate));
+  }
+  const rows: Row[] = [];
+  const throughput: ThroughputRow[] = [];
+  for (const [rate, list] of samples) {
+    const label = `${Math.round(rate * 100)}% dropouts`;
+    const survivors = list[0]!.survivors;
+    const medianMs = median(list.map((s) => s.ms));
+    rows.push(
+      summarize({
+        name: `round of ${options.clients} × ${options.parameters} params, ${label}`,
+        backend: 'HTTP handlers (Node)',
+        times: list.map((s) => s.ms),
+      }),
+    );
+    throughput.push({
+      dropouts: label,
+      cohort: options.clients,
+      survivors,
+      parameters: options.parameters,
+      rounds: list.length,
+      medianRoundMs: medianMs,
+      updatesPerSecond: Math.round((survivors / medianMs) * 1000),
+      ingestMs: median(list.map((s) => s.ingestMs)),
+      sumMs: median(list.map((s) => s.sumMs)),
+      answersMs: median(list.map((s) => s.answersMs)),
+      unmaskMs: median(list.map((s) => s.unmaskMs)),
+      peakHeapMb: Math.max(...list.map((s) => s.peakHeapMb)),
+      peakRssMb: Math.max(...list.map((s) => s.peakRssMb)),
+      retainedMb: median(list.map((s) => s.retainedMb)),
+    });
+  }
+  const best = throughput[0]!;
+  checks.push(
+    `target ≥ 2,000 masked updates/s at 0% dropouts: ${best.updatesPerSecond.toLocaleString('en')} (${best.updatesPerSecond >= 2000 ? 'met' : 'not met'})`,
+  );
+  return { rows, throughput, checks };
+}
+
+export function formatThroughputTable(rows: ThroughputRow[]): string {
+  const header = [
+    'dropouts',
+    'cohort',
+    'survivors',
+    'params',
+    'rounds',
+    'median round ms',
+    'masked updates/s',
+    'ingest ms',
+    'sum ms',
+    'answers ms',
+    'unmask+publish ms',
+    'peak heap MB',
+    'process RSS MB',
+    'retained MB',
+  ];
+  const body = rows.map((r) => [
+    r.dropouts,
+    String(r.cohort),
+    String(r.survivors),
+    r.parameters.toLocaleString('en'),
+    String(r.rounds),
+    r.medianRoundMs.toFixed(0),
+    r.updatesPerSecond.toLocaleString('en'),
+    r.ingestMs.toFixed(0),
+    r.sumMs.toFixed(0),
+    r.answersMs.toFixed(0),
+    r.unmaskMs.toFixed(0),
+    r.peakHeapMb.toFixed(1),
+    r.peakRssMb.toFixed(1),
+    r.retainedMb.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    '## Aggregation throughput (server, Node)',
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...body.map(line),
+  ].join('\n');
+}
