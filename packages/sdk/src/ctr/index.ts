@@ -1,5 +1,47 @@
 /** The tfjs side of Locus, loaded as one lazy chunk (tfjs-core + the chosen backend). */
+
+export type { CtrLayout, CtrPrior, CtrShape } from '@locus/protocol';
 export { activateBackend, gpuAdapterInfo } from './backends.js';
+export {
+  type AdInput,
+  allocateBatch,
+  type EncodedBatch,
+  encodeExamples,
+  type RequestInput,
+  sliceBatch,
+  type TrainingExample,
+  type UserInput,
+  writeRequest,
+} from './batch.js';
+export {
+  applyCalibration,
+  type Calibration,
+  type CalibrationMethod,
+  calibrate,
+  fitIsotonic,
+  fitPlatt,
+  IDENTITY_CALIBRATION,
+} from './calibration.js';
+export {
+  CONTRIBUTION_GROUPS,
+  type ContributionGroup,
+  type FeatureContributions,
+  featureContributions,
+} from './contributions.js';
+export { type CtrModelOptions, DcnCtrModel, type Exposures } from './dcn-model.js';
+export { CtrModelError, type CtrModelErrorCode } from './errors.js';
+export {
+  type CandidateExposure,
+  contextTime,
+  type DeviceClass,
+  encodeContext,
+  encodeExposure,
+  LOCUS_CONTEXT_DIM,
+  locusCtrShape,
+  type RequestContext,
+} from './features.js';
+export { LocalFactors } from './local-factors.js';
+/** The walking skeleton's prior-only scorer, kept until locus.ts moves to DcnCtrModel. */
 export {
   CTR_HIDDEN,
   CTR_LAYOUT_VERSION,
@@ -8,3 +50,13 @@ export {
   ctrLayout,
   initialCtrWeights,
 } from './model.js';
+export {
+  checkSavedCtrModel,
+  loadCtrModel,
+  SAVED_CTR_FORMAT,
+  type SavedCtrModel,
+  type SavedModelExpectations,
+  saveCtrModel,
+} from './persistence.js';
+export { PreparedAds } from './prepared-ads.js';
+export { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train.js';
