@@ -1,4 +1,4 @@
-import { CTR_EXPOSURE_FEATURES, type CtrShape } from '@locus/protocol';
+import { CTR_EXPOSURE_FEATURES, type CtrShape, ctrIdBucket } from '@locus/protocol';
 import * as tf from '@tensorflow/tfjs-core';
 import { CtrModelError } from './errors.js';
 import {
@@ -17,6 +17,17 @@ export interface UserInput {
   interests: readonly (ArrayLike<number> | undefined)[];
   /** The user's own collaborative factor (`factorDim` values). It never leaves the device. */
   factor?: ArrayLike<number>;
+  /**
+   * Ads the user engaged with (ad ids, most relevant first) and optional weights (e.g. decaying
+   * with age). The model adds their item factors' weighted mean to `factor`: a collaborative user
+   * representation computed on the device from global item factors, with no per-user parameter.
+   */
+  history?: UserHistory;
+}
+
+export interface UserHistory {
+  ids: readonly string[];
+  weights?: readonly number[];
 }
 
 /** The request side: what `encodeContext` reads, or pre-encoded features for custom shapes. */
@@ -61,6 +72,46 @@ export interface EncodedBatch {
   weights: Float32Array;
   /** Rows of a LocalFactors table to train together with the model, instead of `userFactor`. */
   factorRows?: Int32Array;
+  /** Per row, `length` history slots: id buckets and weights (each row's weights sum to 1, or 0). */
+  history?: EncodedHistory;
+}
+
+export interface EncodedHistory {
+  length: number;
+  /** [entries × length] id buckets. */
+  buckets: Int32Array;
+  /** [entries × length] weights. */
+  weights: Float32Array;
+  /**
+   * Which entry each batch row uses; without it, entry i belongs to row i. Rows of one user
+   * (a click and its sampled non-clicks) share an entry, so its factors are gathered once.
+   */
+  groups?: Int32Array;
+}
+
+export function allocateHistory(size: number, length: number): EncodedHistory {
+  return { length, buckets: new Int32Array(size * length), weights: new Float32Array(size * length) };
+}
+
+/** Writes a user's history into row `row`: the first `length` ids, weights normalized to sum 1. */
+export function writeHistory(
+  shape: CtrShape,
+  history: EncodedHistory,
+  row: number,
+  user: UserHistory | undefined,
+) {
+  const { length } = history;
+  const base = row * length;
+  let total = 0;
+  const count = Math.min(length, user?.ids.length ?? 0);
+  for (let h = 0; h < length; h++) {
+    const weight = h < count ? Number(user?.weights?.[h] ?? 1) : 0;
+    const valid = Number.isFinite(weight) && weight > 0;
+    history.buckets[base + h] = h < count ? ctrIdBucket(0, user!.ids[h]!, shape.idBuckets) : 0;
+    history.weights[base + h] = valid ? weight : 0;
+    if (valid) total += weight;
+  }
+  if (total > 0) for (let h = 0; h < length; h++) history.weights[base + h]! /= total;
 }
 
 export function allocateBatch(shape: CtrShape, size: number): EncodedBatch {
@@ -121,8 +172,11 @@ export function writeRequest(
 
 export function encodeExamples(shape: CtrShape, examples: readonly TrainingExample[]): EncodedBatch {
   const batch = allocateBatch(shape, examples.length);
+  const historyLength = Math.max(0, ...examples.map((e) => e.user.history?.ids.length ?? 0));
+  if (historyLength > 0) batch.history = allocateHistory(examples.length, historyLength);
   examples.forEach((example, row) => {
     writeRequest(shape, batch, row, example.user, example);
+    if (batch.history) writeHistory(shape, batch.history, row, example.user.history);
     writeUnit(example.ad.text, batch.adText, row * shape.textDim, shape.textDim);
     idBuckets(example.ad.ids, shape.adIdFields, shape.idBuckets, batch.adIds, row * shape.adIdFields);
     encodeExposure(example.exposure, batch.exposure, row * CTR_EXPOSURE_FEATURES);
@@ -149,6 +203,13 @@ export interface CtrInputs {
   primaryAdIds: tf.Tensor1D; // [B] int32: field 0, for the factor product
   userFactor: tf.Tensor2D; // [B, k]
   exposure: tf.Tensor2D; // [B, 2]
+  history?: HistoryTensors;
+}
+
+export interface HistoryTensors {
+  buckets: tf.Tensor1D; // [E·H] int32
+  weights: tf.Tensor3D; // [E, H, 1]
+  groups?: tf.Tensor1D; // [B] int32, entry of each row
 }
 
 export function batchInputs(shape: CtrShape, batch: EncodedBatch, userFactor?: tf.Tensor2D): CtrInputs {
@@ -164,7 +225,27 @@ export function batchInputs(shape: CtrShape, batch: EncodedBatch, userFactor?: t
     primaryAdIds: tf.tensor1d(primary, 'int32'),
     userFactor: userFactor ?? tf.tensor2d(batch.userFactor, [n, shape.factorDim]),
     exposure: tf.tensor2d(batch.exposure, [n, CTR_EXPOSURE_FEATURES]),
+    ...(batch.history ? { history: historyTensors(batch.history) } : {}),
   };
+}
+
+export function historyTensors(history: EncodedHistory): HistoryTensors {
+  const entries = history.weights.length / Math.max(1, history.length);
+  return {
+    buckets: tf.tensor1d(history.buckets, 'int32'),
+    weights: tf.tensor3d(history.weights, [entries, history.length, 1]),
+    ...(history.groups ? { groups: tf.tensor1d(history.groups, 'int32') } : {}),
+  };
+}
+
+export function disposeHistory(history: HistoryTensors | undefined): void {
+  if (history) tf.dispose([history.buckets, history.weights, ...(history.groups ? [history.groups] : [])]);
+}
+
+export function disposeInputs(inputs: CtrInputs): void {
+  const { history, ...tensors } = inputs;
+  tf.dispose(Object.values(tensors));
+  disposeHistory(history);
 }
 
 /** Rows [start, end) of a batch, sharing its memory. */
@@ -183,5 +264,15 @@ export function sliceBatch(shape: CtrShape, batch: EncodedBatch, start: number, 
     weights: batch.weights.subarray(start, end),
   };
   if (batch.factorRows) sliced.factorRows = batch.factorRows.subarray(start, end);
+  if (batch.history) {
+    const { length, buckets, weights, groups } = batch.history;
+    sliced.history = groups
+      ? { length, buckets, weights, groups: groups.subarray(start, end) }
+      : {
+          length,
+          buckets: buckets.subarray(start * length, end * length),
+          weights: weights.subarray(start * length, end * length),
+        };
+  }
   return sliced;
 }

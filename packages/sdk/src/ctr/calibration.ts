@@ -152,15 +152,16 @@ export function fitIsotonic(logits: ArrayLike<number>, labels: ArrayLike<number>
     }
   }
   // Rates are shrunk slightly towards the overall rate (one pseudo-example per block), so that a
-  // block of three non-clicks does not claim a click probability of exactly 0.
+  // block of three non-clicks does not claim a click probability of exactly 0. Small blocks shrink
+  // more than large ones, so a running maximum restores the order PAV established.
   let total = 0;
   for (let i = 0; i < n; i++) total += labels[i]!;
   const overall = total / n;
-  return {
-    method: 'isotonic',
-    logits: xs.map((x, i) => x / counts[i]!),
-    rates: sums.map((s, i) => (s + overall) / (counts[i]! + 1)),
-  };
+  const rates: number[] = [];
+  sums.forEach((s, i) => {
+    rates.push(Math.max(rates[i - 1] ?? 0, (s + overall) / (counts[i]! + 1)));
+  });
+  return { method: 'isotonic', logits: xs.map((x, i) => x / counts[i]!), rates };
 }
 
 export type CalibrationMethod = 'platt' | 'isotonic';

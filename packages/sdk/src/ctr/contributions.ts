@@ -1,5 +1,12 @@
 import { CTR_EXPOSURE_FEATURES } from '@locus/protocol';
-import { allocateBatch, type RequestInput, type UserInput, writeRequest } from './batch.js';
+import {
+  allocateBatch,
+  allocateHistory,
+  type RequestInput,
+  type UserInput,
+  writeHistory,
+  writeRequest,
+} from './batch.js';
 import type { DcnCtrModel, Exposures } from './dcn-model.js';
 import { CtrModelError } from './errors.js';
 import { encodeExposure, LOCUS_CONTEXT_DIM } from './features.js';
@@ -35,9 +42,10 @@ export async function featureContributions(
   const { textDim: d, adIdFields } = shape;
   const variants = CONTRIBUTION_GROUPS.length + 1;
   const batch = allocateBatch(shape, indices.length * variants);
-  const noInterests: UserInput = { interests: [] };
-  if (user.factor) noInterests.factor = user.factor;
+  const noInterests: UserInput = { ...user, interests: [] };
   const withoutFactor: UserInput = { interests: user.interests };
+  const historyLength = user.history?.ids.length ?? 0;
+  if (historyLength > 0) batch.history = allocateHistory(batch.size, historyLength);
   const emptyContext: RequestInput =
     request.contextFeatures || shape.contextDim !== LOCUS_CONTEXT_DIM
       ? { contextFeatures: new Float32Array(shape.contextDim), contextIds: [] }
@@ -56,6 +64,8 @@ export async function featureContributions(
         group === 'interests' ? noInterests : group === 'collaborative' ? withoutFactor : user,
         group === 'context' ? emptyContext : request,
       );
+      if (batch.history)
+        writeHistory(shape, batch.history, row, group === 'collaborative' ? undefined : user.history);
       batch.adText.set(prepared.text.subarray(ad * d, (ad + 1) * d), row * d);
       batch.adIds.set(prepared.idBuckets.subarray(ad * adIdFields, (ad + 1) * adIdFields), row * adIdFields);
       encodeExposure(

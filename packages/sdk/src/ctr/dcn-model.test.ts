@@ -2,7 +2,7 @@ import { type CtrShape, ctrLayout, initialCtrWeights, seededUniform } from '@loc
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend } from './backends.js';
-import { encodeExamples, type TrainingExample } from './batch.js';
+import { allocateHistory, encodeExamples, type TrainingExample, writeHistory } from './batch.js';
 import { DcnCtrModel } from './dcn-model.js';
 import { locusCtrShape } from './features.js';
 
@@ -35,7 +35,11 @@ function perturbed(shape: CtrShape, scale = 0.3): Float32Array {
 }
 
 const ads = Array.from({ length: 7 }, (_, i) => ({ text: vector(6), ids: [`ad-${i}`, `brand-${i % 3}`] }));
-const user = { interests: [vector(6), vector(6)], factor: vector(3) };
+const user = {
+  interests: [vector(6), vector(6)],
+  factor: vector(3),
+  history: { ids: ['ad-1', 'ad-4', 'other'], weights: [1, 0.5, 0.25] },
+};
 const request = {
   context: { slot: 'sidebar', position: 1, hour: 20, weekday: 5, device: 'mobile' as const },
 };
@@ -119,6 +123,16 @@ describe('DcnCtrModel', () => {
     });
     expect(after).not.toEqual(before);
     prepared.dispose();
+    model.dispose();
+  });
+
+  it('pools shared history entries (groups) exactly as per-row history', async () => {
+    const model = DcnCtrModel.fromFlat(SHAPE, perturbed(SHAPE));
+    const perRow = encodeExamples(SHAPE, examplesFor());
+    const grouped = { ...perRow, history: allocateHistory(1, 3) };
+    writeHistory(SHAPE, grouped.history, 0, user.history);
+    grouped.history.groups = new Int32Array(perRow.size);
+    expect(await model.logits(grouped)).toEqual(await model.logits(perRow));
     model.dispose();
   });
 

@@ -11,12 +11,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type AdInput,
   allocateBatch,
+  allocateHistory,
   batchInputs,
+  type CtrInputs,
+  disposeHistory,
+  disposeInputs,
   type EncodedBatch,
   encodeExamples,
+  historyTensors,
   type RequestInput,
   type TrainingExample,
   type UserInput,
+  writeHistory,
   writeRequest,
 } from './batch.js';
 import { applyCalibration, type Calibration, checkCalibration, IDENTITY_CALIBRATION } from './calibration.js';
@@ -163,11 +169,19 @@ export class DcnCtrModel {
       contextIds: tf.tensor1d(row.contextIds, 'int32'),
       factor: tf.tensor2d(row.userFactor, [1, k]),
     };
+    const historyLength = user.history?.ids.length ?? 0;
+    if (historyLength > 0) {
+      const history = allocateHistory(1, historyLength);
+      writeHistory(this.shape, history, 0, user.history);
+      tensors.history = historyTensors(history);
+    }
     const exposureTensor = tf.tensor2d(exposure, [prepared.count, CTR_EXPOSURE_FEATURES]);
     try {
       return scoreLogits(this.params, this.layout, this.servingWeights(), state, tensors, exposureTensor);
     } finally {
-      tf.dispose([...Object.values(tensors), exposureTensor]);
+      const { history, ...plain } = tensors;
+      tf.dispose([...Object.values(plain), exposureTensor]);
+      disposeHistory(history);
     }
   }
 
@@ -193,6 +207,15 @@ export class DcnCtrModel {
     return logits;
   }
 
+  /**
+   * Logits [B] of full rows already on the backend (see batchInputs): the uncached forward pass,
+   * one user and one ad per row. For evaluation and benchmarks; the caller disposes the result.
+   */
+  fullLogitsTensor(inputs: CtrInputs): tf.Tensor1D {
+    this.alive();
+    return forwardLogits(this.params, this.shape, inputs);
+  }
+
   /** Logits of full rows (the training path), e.g. to evaluate or calibrate on logged examples. */
   async logits(
     batch: EncodedBatch | readonly TrainingExample[],
@@ -208,7 +231,8 @@ export class DcnCtrModel {
     try {
       return (await logits.data()) as Float32Array;
     } finally {
-      tf.dispose([...Object.values(inputs), logits]);
+      disposeInputs(inputs);
+      logits.dispose();
       rows?.dispose();
     }
   }

@@ -1,6 +1,6 @@
 import type { CtrShape } from '@locus/protocol';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CtrInputs } from './batch.js';
+import type { CtrInputs, HistoryTensors } from './batch.js';
 import type { CtrParameters } from './parameters.js';
 
 /**
@@ -38,11 +38,25 @@ export function inputRows(params: CtrParameters, shape: CtrShape, inputs: CtrInp
   if (shape.contextIdFields > 0) {
     request.push(tf.reshape(tf.gather(table, inputs.contextIds), [n, shape.contextIdFields * k]));
   }
-  request.push(inputs.userFactor);
-  ad.push(tf.reshape(tf.gather(table, inputs.adIds), [n, shape.adIdFields * k]));
+  const userFactor = inputs.history
+    ? (tf.add(inputs.userFactor, pooledHistory(table, inputs.history, k)) as tf.Tensor2D)
+    : inputs.userFactor;
+  request.push(userFactor);
+  const adEmbeddings = tf.gather(table, inputs.adIds);
+  ad.push(tf.reshape(adEmbeddings, [n, shape.adIdFields * k]));
   if (interaction && cosines) candidate.push(interaction, cosines);
-  candidate.push(tf.mul(inputs.userFactor, tf.gather(table, inputs.primaryAdIds)), inputs.exposure);
+  // Gathers are slow on wasm: with one ad-id field the primary factor is the same gather.
+  const itemFactor = shape.adIdFields === 1 ? adEmbeddings : tf.gather(table, inputs.primaryAdIds);
+  candidate.push(tf.mul(userFactor, itemFactor), inputs.exposure);
   return concatColumns([...request, ...ad, ...candidate]);
+}
+
+/** Weighted mean of the item factors of each row's history: [rows, k]. */
+export function pooledHistory(table: tf.Tensor, history: HistoryTensors, k: number): tf.Tensor2D {
+  const [entries, length] = history.weights.shape;
+  const factors = tf.reshape(tf.gather(table, history.buckets), [entries, length, k]);
+  const pooled = tf.sum(tf.mul(factors, history.weights), 1) as tf.Tensor2D;
+  return history.groups ? (tf.gather(pooled, history.groups) as tf.Tensor2D) : pooled;
 }
 
 /** Concatenates along columns, skipping zero-width parts (e.g. no context features). */

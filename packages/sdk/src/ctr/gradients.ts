@@ -56,22 +56,25 @@ const CONFIGS: tf.GradConfig[] = [
     gradFunc: (dy) => ({ x: () => tf.neg(dy as tf.Tensor) }),
   },
   {
+    // Explicit transposes and untransposed products: tfjs-wasm's matMul with a transpose flag is
+    // ~10x slower than a transpose followed by a plain product.
     kernelName: tf.BatchMatMul,
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved, attrs) => {
       const [a, b] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
+      const t = tf.transpose;
       const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
       if (!transposeA && !transposeB) {
-        return { a: () => tf.matMul(g, b, false, true), b: () => tf.matMul(a, g, true, false) };
+        return { a: () => tf.matMul(g, t(b)), b: () => tf.matMul(t(a), g) };
       }
       if (!transposeA && transposeB) {
-        return { a: () => tf.matMul(g, b), b: () => tf.matMul(g, a, true, false) };
+        return { a: () => tf.matMul(g, b), b: () => tf.matMul(t(g), a) };
       }
       if (transposeA && !transposeB) {
-        return { a: () => tf.matMul(b, g, false, true), b: () => tf.matMul(a, g) };
+        return { a: () => tf.matMul(b, t(g)), b: () => tf.matMul(a, g) };
       }
-      return { a: () => tf.matMul(b, g, true, true), b: () => tf.matMul(g, a, true, true) };
+      return { a: () => t(tf.matMul(g, b)), b: () => t(tf.matMul(a, g)) };
     },
   },
   {
@@ -111,17 +114,21 @@ const CONFIGS: tf.GradConfig[] = [
     },
   },
   {
+    // Slices rather than tf.split: on wasm, SplitV is about three times slower.
     kernelName: tf.Concat,
     saveAllInputs: true,
     gradFunc: (dy, saved, attrs) => {
       const inputs = saved as tf.Tensor[];
+      const g = dy as tf.Tensor;
       const axis = tf.util.parseAxisParam((attrs as { axis: number }).axis, inputs[0]!.shape)[0]!;
-      const parts = tf.split(
-        dy as tf.Tensor,
-        inputs.map((t) => t.shape[axis]!),
-        axis,
-      );
-      return Object.fromEntries(parts.map((part, i) => [String(i), () => part]));
+      let offset = 0;
+      const grads: Record<string, () => tf.Tensor> = {};
+      inputs.forEach((input, i) => {
+        const begin = g.shape.map((_, a) => (a === axis ? offset : 0));
+        offset += input.shape[axis]!;
+        grads[String(i)] = () => tf.slice(g, begin, input.shape);
+      });
+      return grads;
     },
   },
   {

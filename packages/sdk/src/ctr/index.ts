@@ -1,16 +1,31 @@
 /** The tfjs side of Locus, loaded as one lazy chunk (tfjs-core + the chosen backend). */
 
 export type { CtrLayout, CtrPrior, CtrShape } from '@locus/protocol';
+export {
+  type BackendChoice,
+  type BackendChoiceCache,
+  type BackendMeasurement,
+  type ChooseBackendOptions,
+  chooseBackend,
+  InMemoryBackendChoiceCache,
+} from './backend-choice.js';
 export { activateBackend, gpuAdapterInfo } from './backends.js';
 export {
   type AdInput,
   allocateBatch,
+  allocateHistory,
+  batchInputs,
+  type CtrInputs,
+  disposeInputs,
   type EncodedBatch,
+  type EncodedHistory,
   encodeExamples,
   type RequestInput,
   sliceBatch,
   type TrainingExample,
+  type UserHistory,
   type UserInput,
+  writeHistory,
   writeRequest,
 } from './batch.js';
 export {
@@ -36,6 +51,7 @@ export {
   type DeviceClass,
   encodeContext,
   encodeExposure,
+  idBuckets,
   LOCUS_CONTEXT_DIM,
   locusCtrShape,
   type RequestContext,

@@ -1,6 +1,7 @@
 import type { CtrLayout } from '@locus/protocol';
 import * as tf from '@tensorflow/tfjs-core';
-import { concatColumns, outputLayer } from './forward.js';
+import type { HistoryTensors } from './batch.js';
+import { concatColumns, outputLayer, pooledHistory } from './forward.js';
 import type { CtrParameters } from './parameters.js';
 
 /**
@@ -101,6 +102,7 @@ export interface RequestTensors {
   context: tf.Tensor2D; // [1, c]
   contextIds: tf.Tensor1D; // [Fc] int32
   factor: tf.Tensor2D; // [1, k]
+  history?: HistoryTensors; // [H], [1, H, 1]
 }
 
 /** Logits [n] for every ad in `ads` against one request; `exposure` is [n, 2]. */
@@ -122,7 +124,10 @@ export function scoreLogits(
     if (contextIdFields > 0) {
       requestParts.push(tf.reshape(tf.gather(table, request.contextIds), [1, contextIdFields * k]));
     }
-    requestParts.push(request.factor);
+    const factor = request.history
+      ? (tf.add(request.factor, pooledHistory(table, request.history, k)) as tf.Tensor2D)
+      : request.factor;
+    requestParts.push(factor);
     const requestRow = concatColumns(requestParts);
 
     const candidateParts: tf.Tensor2D[] = [];
@@ -133,7 +138,7 @@ export function scoreLogits(
       const projection = tf.sum(tf.mul(weights.interaction, tf.reshape(slots, [u, d, 1])), 0) as tf.Tensor2D;
       candidateParts.push(tf.matMul(ads.adText, tf.concat([projection, tf.transpose(slots)], 1)));
     }
-    candidateParts.push(tf.mul(ads.adFactor, request.factor), exposure);
+    candidateParts.push(tf.mul(ads.adFactor, factor), exposure);
     const candidate = concatColumns(candidateParts);
 
     const x0 = concatColumns([tf.tile(requestRow, [n, 1]), ads.adBlock, candidate]);

@@ -2,7 +2,7 @@ import { type CtrShape, ctrLayout, initialCtrWeights, seededUniform } from '@loc
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend } from './backends.js';
-import { batchInputs, encodeExamples, type TrainingExample } from './batch.js';
+import { batchInputs, disposeInputs, encodeExamples, type TrainingExample } from './batch.js';
 import { DcnCtrModel } from './dcn-model.js';
 import { forwardLogits } from './forward.js';
 import { registerCtrGradients } from './gradients.js';
@@ -28,7 +28,11 @@ const vector = (n: number) => Float32Array.from({ length: n }, () => random() * 
 
 function randomExamples(count: number): TrainingExample[] {
   return Array.from({ length: count }, (_, i) => ({
-    user: { interests: [vector(4), vector(4)], factor: vector(2) },
+    user: {
+      interests: [vector(4), vector(4)],
+      factor: vector(2),
+      history: { ids: [`ad-${(i + 1) % 5}`, 'x'].slice(0, 1 + (i % 2)) },
+    },
     context: { slot: `s${i % 2}`, position: i % 3, hour: i, weekday: i % 7, device: 'desktop' },
     ad: { text: vector(4), ids: [`ad-${i % 5}`, `brand-${i % 2}`] },
     exposure: { count: i % 4, hoursSinceLast: i },
@@ -77,7 +81,8 @@ describe('CTR training', () => {
     }
     expect(checked).toBe(layout.parameters.length * 3);
     expect(analytic.some((g) => Math.abs(g) > 1e-3)).toBe(true);
-    tf.dispose([...Object.values(inputs), labels, weights, ...Object.values(grads)]);
+    disposeInputs(inputs);
+    tf.dispose([labels, weights, ...Object.values(grads)]);
     params.dispose();
   });
 

@@ -1,6 +1,6 @@
 import type { CtrShape } from '@locus/protocol';
 import * as tf from '@tensorflow/tfjs-core';
-import { batchInputs, type EncodedBatch } from './batch.js';
+import { batchInputs, disposeInputs, type EncodedBatch } from './batch.js';
 import { CtrModelError } from './errors.js';
 import { forwardLogits } from './forward.js';
 import { registerCtrGradients } from './gradients.js';
@@ -15,12 +15,15 @@ export interface TrainOptions {
    * regularizer of factorization models: ids seen a few times would otherwise be memorized.
    */
   l2?: number;
+  /** L2 penalty on every other weight matrix (cross, deep, projections), per batch. */
+  weightDecay?: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Required<TrainOptions> = {
   optimizer: 'adam',
   learningRate: 0.002,
   l2: 1e-4,
+  weightDecay: 0,
 };
 
 /**
@@ -89,6 +92,15 @@ export class CtrTrainer {
             if (factors) penalty = tf.add(penalty, tf.sum(tf.mul(userFactor, userFactor)));
             loss = tf.add(loss, tf.mul(penalty, this.options.l2 / batch.size));
           }
+          if (this.options.weightDecay > 0) {
+            let decay: tf.Tensor = tf.scalar(0);
+            for (const p of this.params.layout.parameters) {
+              if (p.dims.length !== 2 || p.name === 'id.embedding') continue;
+              const w = this.params.get(p.name);
+              decay = tf.add(decay, tf.sum(tf.mul(w, w)));
+            }
+            loss = tf.add(loss, tf.mul(decay, this.options.weightDecay));
+          }
           return loss as tf.Scalar;
         },
         true,
@@ -98,7 +110,8 @@ export class CtrTrainer {
       cost!.dispose();
       return value;
     } finally {
-      tf.dispose([...Object.values(inputs), labels, weights]);
+      disposeInputs(inputs);
+      tf.dispose([labels, weights]);
       rows?.dispose();
     }
   }
