@@ -8,7 +8,10 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     minify: false,
-    lib: { entry: { index: 'src/index.ts', base: 'src/base.ts', ctr: 'src/ctr/index.ts' }, formats: ['es'] },
+    lib: {
+      entry: { index: 'src/index.ts', base: 'src/base.ts', ctr: 'src/ctr/index.ts', ranking: 'src/ranking/index.ts' },
+      formats: ['es'],
+    },
     rollupOptions: {
       external: [/^@tensorflow\//, /^@huggingface\//, /^idb/, /^@locus\//, /^@noble\//],
       output: { chunkFileNames: 'chunks/[name]-[hash].js' },
