@@ -193,17 +193,13 @@ export function rankCandidates(input: RankInput): RankResult {
       return item;
     }),
     pageSize,
+    limit,
     input.diversity,
     epsilon,
     random,
   );
-  const onPage = new Set(selection.page);
   // Beyond the page (limit > pageSize), the rest follows in score order without page rules.
-  const order = [...selection.page];
-  for (const i of selection.byScore) {
-    if (order.length >= limit) break;
-    if (!onPage.has(i)) order.push(i);
-  }
+  const order = selection.order;
   const placed = new Set(order);
   for (const i of selection.sameAdvertiser) {
     if (!placed.has(i))
