@@ -29,6 +29,12 @@ import { seededRandom, shuffle } from './random.js';
 export interface LocusMovieLensOptions {
   epochs: number;
   negatives: number;
+  /**
+   * Non-clicks are drawn ∝ (training count + 1)^exponent among movies the user never rated:
+   * 0 is uniform; above 0, popular movies are shown as non-clicks more often, which keeps the
+   * model from ranking by popularity alone (word2vec uses 0.75).
+   */
+  negativeExponent: number;
   /** Positives per step (rows = positives × (1 + negatives)). */
   batchPositives: number;
   learningRate: number;
@@ -46,6 +52,7 @@ export interface LocusMovieLensOptions {
 export const DEFAULT_MOVIELENS_OPTIONS: LocusMovieLensOptions = {
   epochs: 12,
   negatives: 4,
+  negativeExponent: 0,
   batchPositives: 512,
   learningRate: 0.003,
   l2: 1e-5,
@@ -116,6 +123,8 @@ export class LocusMovieLens {
   private readonly dim: number;
   private readonly rated: Set<number>[];
   private readonly sequences: UserSequence[];
+  /** Cumulative sampling weights of items 1..itemCount for non-clicks. */
+  private readonly negativeCdf: Float64Array;
   private prepared: PreparedAds | undefined;
 
   constructor(
@@ -132,6 +141,27 @@ export class LocusMovieLens {
     });
     this.rated = data.users.map((u) => new Set([...u.train, u.validation, u.test].map((e) => e.item)));
     this.sequences = data.users.map((u) => new UserSequence(u, vectors, this.dim, this.options));
+    const counts = new Float64Array(data.itemCount + 1);
+    for (const user of data.users) for (const { item } of user.train) counts[item]!++;
+    this.negativeCdf = new Float64Array(data.itemCount + 1);
+    for (let item = 1; item <= data.itemCount; item++) {
+      this.negativeCdf[item] =
+        this.negativeCdf[item - 1]! + (counts[item]! + 1) ** this.options.negativeExponent;
+    }
+  }
+
+  /** A movie drawn from the non-click distribution (binary search in the cumulative weights). */
+  private sampleNegative(random: () => number): number {
+    const cdf = this.negativeCdf;
+    const target = random() * cdf[cdf.length - 1]!;
+    let lo = 1;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Training positives as (user index, position in its training list). */
@@ -165,7 +195,7 @@ export class LocusMovieLens {
       const context = encodeContext(sequence.context(t));
       const items = [sequence.events[t]!.item];
       while (items.length < 1 + negatives) {
-        const j = 1 + Math.floor(random() * this.data.itemCount);
+        const j = this.sampleNegative(random);
         if (!this.rated[u]!.has(j)) items.push(j);
       }
       items.forEach((item, i) => {

@@ -5,6 +5,7 @@ import { activateBackend } from './backends.js';
 import { allocateHistory, encodeExamples, type TrainingExample, writeHistory } from './batch.js';
 import { DcnCtrModel } from './dcn-model.js';
 import { locusCtrShape } from './features.js';
+import { CtrModel } from './model.js';
 
 /** A small shape with every block present, two cross layers and two deep layers. */
 const SHAPE: CtrShape = {
@@ -87,6 +88,26 @@ describe('DcnCtrModel', () => {
     const [pFar, pNear] = await model.score({ interests: [interest] }, {}, prepared);
     expect(pNear!).toBeGreaterThan(0.9);
     expect(pNear!).toBeGreaterThan(pFar!);
+    model.dispose();
+  });
+
+  it('scores exactly like the walking skeleton prior-only CtrModel before training', async () => {
+    const dim = 12;
+    const old = CtrModel.initial({ dim, hidden: 32 });
+    const model = DcnCtrModel.create(locusCtrShape(dim));
+    const userVector = unit(vector(dim));
+    const adVectors = Array.from({ length: 20 }, () => unit(vector(dim)));
+    const flat = new Float32Array(20 * dim);
+    adVectors.forEach((v, i) => {
+      flat.set(v, i * dim);
+    });
+    const before = await old.predict(userVector, flat);
+    const prepared = model.prepareAds(adVectors.map((text, i) => ({ text, ids: [`ad-${i}`] })));
+    const after = await model.score({ interests: [userVector] }, { context: { slot: 'sidebar' } }, prepared);
+    after.forEach((p, i) => {
+      expect(p).toBeCloseTo(before[i]!, 6);
+    });
+    old.dispose();
     model.dispose();
   });
 

@@ -57,12 +57,17 @@ export {
   type RequestContext,
 } from './features.js';
 export { LocalFactors } from './local-factors.js';
-/** The walking skeleton's prior-only scorer, kept until locus.ts moves to DcnCtrModel. */
+/**
+ * The walking skeleton's prior-only scorer (layout v1), kept so that locus.ts builds until it
+ * moves to DcnCtrModel; `PriorCtrModel` is the same class under the name it will keep.
+ * DcnCtrModel.create(locusCtrShape(dim)) reproduces its scores exactly before training.
+ */
 export {
   CTR_HIDDEN,
   CTR_LAYOUT_VERSION,
   CTR_MODEL_ID,
   CtrModel,
+  CtrModel as PriorCtrModel,
   ctrLayout,
   initialCtrWeights,
 } from './model.js';
