@@ -2,6 +2,7 @@ import {
   allocateBatch,
   allocateHistory,
   type CtrShape,
+  contextIdBuckets,
   DcnCtrModel,
   type EncodedBatch,
   encodeContext,
@@ -111,6 +112,16 @@ class UserSequence {
     return { ids, weights };
   }
 
+  /**
+   * The most recent movies before position p, newest first, as request-level ids: one per
+   * context-id field, so the cross layer can pair "what was just watched" with each candidate.
+   */
+  recentIds(p: number, count: number): string[] {
+    return Array.from({ length: count }, (_, i) =>
+      p - 1 - i >= 0 ? itemId(this.events[p - 1 - i]!.item) : '',
+    );
+  }
+
   context(p: number): { hour: number; weekday: number } {
     const date = new Date(this.events[p]!.time * 1000);
     return { hour: date.getUTCHours(), weekday: date.getUTCDay() };
@@ -193,6 +204,7 @@ export class LocusMovieLens {
       const [recent, all] = sequence.interests(t);
       writeHistory(shape, history, entry, sequence.history(t));
       const context = encodeContext(sequence.context(t));
+      const lastWatched = sequence.recentIds(t, shape.contextIdFields);
       const items = [sequence.events[t]!.item];
       while (items.length < 1 + negatives) {
         const j = this.sampleNegative(random);
@@ -203,6 +215,13 @@ export class LocusMovieLens {
         if (slots > 1) writeUnitRow(all, batch.interests, (row * slots + 1) * d);
         batch.adText.set(this.vectors.subarray(item * d, (item + 1) * d), row * d);
         if (shape.contextDim === LOCUS_CONTEXT_DIM) batch.context.set(context, row * LOCUS_CONTEXT_DIM);
+        contextIdBuckets(
+          lastWatched,
+          shape.contextIdFields,
+          shape.idBuckets,
+          batch.contextIds,
+          row * shape.contextIdFields,
+        );
         idBuckets([itemId(item)], shape.adIdFields, shape.idBuckets, batch.adIds, row * shape.adIdFields);
         history.groups![row] = entry;
         batch.labels[row] = i === 0 ? 1 : 0;
@@ -264,7 +283,7 @@ export class LocusMovieLens {
       const [recent, all] = sequence.interests(p);
       const logits = this.model.scoreLogitsTensor(
         { interests: [recent, all], history: sequence.history(p) },
-        { context: sequence.context(p) },
+        { context: sequence.context(p), contextIds: sequence.recentIds(p, this.model.shape.contextIdFields) },
         this.prepared!,
       );
       out.push(logits.dataSync() as Float32Array);

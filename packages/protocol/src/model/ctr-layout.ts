@@ -250,6 +250,14 @@ export function checkCtrWeights(layout: CtrLayout, flat: Float32Array, layoutVer
 }
 
 /**
+ * Hash seeds of the id fields: ad-id field f hashes with seed f, context-id field f with
+ * CTR_CONTEXT_FIELD_SEED + f, so that a context value never shares a row with an equal ad value
+ * by accident. A user's history uses ad field 0 on purpose: its items are ads, and sharing their
+ * item factors is what lets the history describe the user.
+ */
+export const CTR_CONTEXT_FIELD_SEED = 1000;
+
+/**
  * Bucket of a categorical value in the shared id table: FNV-1a over the field number and the
  * value's UTF-16 code units. Part of the layout contract: devices and any server-side training
  * must hash ids identically, since the id embeddings are global.

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CtrModelError } from './errors.js';
 import {
   type CandidateExposure,
+  contextIdBuckets,
   encodeContext,
   encodeExposure,
   idBuckets,
@@ -157,7 +158,7 @@ export function writeRequest(
     encodeContext(request.context, batch.context.subarray(row * c, (row + 1) * c));
   }
   const contextIds = request.contextIds ?? [request.context?.slot ?? ''];
-  idBuckets(
+  contextIdBuckets(
     contextIds,
     shape.contextIdFields,
     shape.idBuckets,

@@ -1,4 +1,4 @@
-import { type CtrShape, ctrIdBucket } from '@locus/protocol';
+import { CTR_CONTEXT_FIELD_SEED, type CtrShape, ctrIdBucket } from '@locus/protocol';
 
 /**
  * Feature encoding for the CTR model: the request context, the per-candidate exposure history
@@ -77,19 +77,34 @@ export function encodeExposure(exposure: CandidateExposure | undefined, out: Flo
       : 0;
 }
 
-/** Buckets of one row of categorical values (field i hashed with seed i). */
+/**
+ * Buckets of one row of categorical values: field i hashed with seed `firstSeed + i` (0 for ad
+ * ids, CTR_CONTEXT_FIELD_SEED for context ids).
+ */
 export function idBuckets(
   values: readonly string[],
   fields: number,
   buckets: number,
   out: Int32Array,
   offset = 0,
+  firstSeed = 0,
 ) {
   for (let f = 0; f < fields; f++) {
     const value = values[f];
     // A missing value gets its own bucket per field ("" hashes deterministically).
-    out[offset + f] = ctrIdBucket(f, value ?? '', buckets);
+    out[offset + f] = ctrIdBucket(firstSeed + f, value ?? '', buckets);
   }
+}
+
+/** Buckets of a request's context ids (their own hash seeds, see CTR_CONTEXT_FIELD_SEED). */
+export function contextIdBuckets(
+  values: readonly string[],
+  fields: number,
+  buckets: number,
+  out: Int32Array,
+  offset = 0,
+) {
+  idBuckets(values, fields, buckets, out, offset, CTR_CONTEXT_FIELD_SEED);
 }
 
 /**

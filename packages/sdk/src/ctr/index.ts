@@ -47,6 +47,7 @@ export { type CtrModelOptions, DcnCtrModel, type Exposures } from './dcn-model.j
 export { CtrModelError, type CtrModelErrorCode } from './errors.js';
 export {
   type CandidateExposure,
+  contextIdBuckets,
   contextTime,
   type DeviceClass,
   encodeContext,
