@@ -57,6 +57,7 @@ export {
   locusCtrShape,
   type RequestContext,
 } from './features.js';
+export { CLICK_WINDOW_MS, type LabeledImpression, type LoggedAdEvent, labelImpressions } from './labels.js';
 export { LocalFactors } from './local-factors.js';
 /**
  * The walking skeleton's prior-only scorer (layout v1), kept so that locus.ts builds until it
