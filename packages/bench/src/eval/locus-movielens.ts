@@ -23,9 +23,10 @@ import { seededRandom, shuffle } from './random.js';
  * movies the user never rated are sampled per click as non-clicks (as in NCF).
  *
  * The user is what a device would know: interest slot 0 is the recency-weighted mean of the
- * embeddings of the movies seen so far, slot 1 their plain mean (long-term taste), and the user
+ * embeddings of the movies seen so far, slot 1 their plain mean (long-term taste), the user
  * factor is the recency-weighted mean of those movies' item factors (no per-user parameter:
- * the collaborative part is the global ad-id embedding).
+ * the collaborative part is the global ad-id embedding), and the two latest movies are
+ * request-level context ids (what was just watched, crossed with each candidate).
  */
 export interface LocusMovieLensOptions {
   epochs: number;
@@ -51,15 +52,16 @@ export interface LocusMovieLensOptions {
 }
 
 export const DEFAULT_MOVIELENS_OPTIONS: LocusMovieLensOptions = {
-  epochs: 12,
+  epochs: 6,
   negatives: 4,
-  negativeExponent: 0,
+  negativeExponent: 0.5,
   batchPositives: 512,
   learningRate: 0.003,
   l2: 1e-5,
   decay: 0.9,
   historyLength: 30,
-  shape: { contextIdFields: 0, idBuckets: 16384, factorDim: 32 },
+  // Context ids: the two most recent movies (chosen on validation HR@10 over 0 and 4).
+  shape: { contextIdFields: 2, idBuckets: 16384, factorDim: 32 },
   seed: 11,
 };
 
