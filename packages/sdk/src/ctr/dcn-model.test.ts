@@ -191,6 +191,24 @@ describe('DcnCtrModel', () => {
     other.dispose();
   });
 
+  it('applies a calibration to served pCTR and refuses a malformed one', async () => {
+    const model = DcnCtrModel.fromFlat(SHAPE, perturbed(SHAPE));
+    const prepared = model.prepareAds(ads);
+    const logits = model.scoreLogitsTensor(user, request, prepared);
+    const raw = (await logits.data()) as Float32Array;
+    logits.dispose();
+    model.calibration = { method: 'platt', a: 0.5, b: -1 };
+    const served = await model.score(user, request, prepared);
+    served.forEach((p, i) => {
+      expect(p).toBeCloseTo(1 / (1 + Math.exp(-(0.5 * raw[i]! - 1))), 5);
+    });
+    expect(() => {
+      model.calibration = { method: 'platt', a: Number.NaN, b: 0 };
+    }).toThrow(expect.objectContaining({ code: 'non-finite' }));
+    expect(model.calibration).toEqual({ method: 'platt', a: 0.5, b: -1 });
+    model.dispose();
+  });
+
   it('has the parameter count of its layout', () => {
     const model = DcnCtrModel.create(SHAPE);
     expect(model.parameterCount).toBe(ctrLayout(SHAPE).total);

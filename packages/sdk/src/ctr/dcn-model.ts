@@ -64,7 +64,7 @@ export type Exposures = readonly (CandidateExposure | undefined)[];
 export class DcnCtrModel {
   readonly layout: CtrLayout;
   version: number;
-  calibration: Calibration;
+  private currentCalibration: Calibration;
   private readonly params: CtrParameters;
   private serving: ServingWeights | undefined;
   /** Bumped whenever the weights change; prepared ads and serving weights follow it. */
@@ -77,7 +77,7 @@ export class DcnCtrModel {
     this.layout = layout;
     this.params = new CtrParameters(layout, flat);
     this.version = options.version ?? 0;
-    this.calibration = checkCalibration(options.calibration ?? IDENTITY_CALIBRATION);
+    this.currentCalibration = checkCalibration(options.calibration ?? IDENTITY_CALIBRATION);
     this.trainOptions = options.training ?? {};
   }
 
@@ -93,6 +93,15 @@ export class DcnCtrModel {
     } catch (err) {
       throw asModelError(err);
     }
+  }
+
+  /** How logits become pCTR (see calibrate()); a malformed one is refused with a CtrModelError. */
+  get calibration(): Calibration {
+    return this.currentCalibration;
+  }
+
+  set calibration(calibration: Calibration) {
+    this.currentCalibration = checkCalibration(calibration);
   }
 
   get shape(): CtrShape {
