@@ -9,7 +9,12 @@ export default defineConfig({
     sourcemap: true,
     minify: false,
     lib: {
-      entry: { index: 'src/index.ts', base: 'src/base.ts', ctr: 'src/ctr/index.ts', ranking: 'src/ranking/index.ts' },
+      entry: {
+        index: 'src/index.ts',
+        base: 'src/base.ts',
+        ctr: 'src/ctr/index.ts',
+        ranking: 'src/ranking/index.ts',
+      },
       formats: ['es'],
     },
     rollupOptions: {

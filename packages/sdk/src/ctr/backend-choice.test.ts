@@ -13,7 +13,10 @@ describe('chooseBackend', () => {
     const puts: BackendChoice[] = [];
     const spy = {
       get: cache.get.bind(cache),
-      put: async (k: string, c: BackendChoice) => (puts.push(c), cache.put(k, c)),
+      put: async (k: string, c: BackendChoice) => {
+        puts.push(c);
+        await cache.put(k, c);
+      },
     };
     const options = {
       shape,
