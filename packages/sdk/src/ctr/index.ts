@@ -57,7 +57,6 @@ export {
   locusCtrShape,
   type RequestContext,
 } from './features.js';
-export { CLICK_WINDOW_MS, type LabeledImpression, type LoggedAdEvent, labelImpressions } from './labels.js';
 export { LocalFactors } from './local-factors.js';
 /**
  * The walking skeleton's prior-only scorer (layout v1), kept so that locus.ts builds until it
@@ -79,6 +78,7 @@ export {
   SAVED_CTR_FORMAT,
   type SavedCtrModel,
   type SavedModelExpectations,
+  type StoredCtrWeights,
   saveCtrModel,
 } from './persistence.js';
 export { PreparedAds } from './prepared-ads.js';

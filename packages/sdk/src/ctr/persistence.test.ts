@@ -21,7 +21,7 @@ describe('CTR weight persistence', () => {
   it('round-trips weights, version and calibration (structured clone, as IndexedDB stores it)', async () => {
     const model = trained();
     const saved = structuredClone(saveCtrModel(model, 1234));
-    expect(saved).toMatchObject({ layoutVersion: CTR_LAYOUT_VERSION, modelVersion: 7, savedAt: 1234 });
+    expect(saved).toMatchObject({ layoutVersion: CTR_LAYOUT_VERSION, modelVersion: 7, updatedAt: 1234 });
     const loaded = loadCtrModel(saved, { shape });
     expect(loaded.version).toBe(7);
     expect(loaded.toFlat()).toEqual(model.toFlat());
@@ -30,6 +30,22 @@ describe('CTR weight persistence', () => {
     const [p1] = await model.score(user, {}, model.prepareAds(ads));
     const [p2] = await loaded.score(user, {}, loaded.prepareAds(ads));
     expect(p2).toBe(p1);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it("reads a bare weight record (the profile store's ModelWeights) with the shape the caller names", () => {
+    const model = trained();
+    const { modelId, weights, layoutVersion, modelVersion, updatedAt } = saveCtrModel(model, 99);
+    const bare = { modelId, weights, layoutVersion, modelVersion, updatedAt };
+    const loaded = loadCtrModel(bare, { shape });
+    expect(loaded.toFlat()).toEqual(model.toFlat());
+    expect(loaded.version).toBe(7);
+    expect(loaded.calibration).toEqual({ method: 'identity' });
+    expect(() => checkSavedCtrModel(bare)).toThrow(expect.objectContaining({ code: 'wrong-format' }));
+    expect(() => checkSavedCtrModel(bare, { shape: { ...shape, factorDim: 8 } })).toThrow(
+      expect.objectContaining({ code: 'wrong-shape' }),
+    );
     model.dispose();
     loaded.dispose();
   });

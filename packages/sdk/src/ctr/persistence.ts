@@ -1,25 +1,32 @@
 import { CTR_LAYOUT_VERSION, CTR_MODEL_ID, type CtrShape, checkCtrShape, ctrLayout } from '@locus/protocol';
-import { type Calibration, checkCalibration } from './calibration.js';
+import { type Calibration, checkCalibration, IDENTITY_CALIBRATION } from './calibration.js';
 import { asModelError, DcnCtrModel } from './dcn-model.js';
 import { CtrModelError } from './errors.js';
 
 export const SAVED_CTR_FORMAT = 'locus-ctr-weights';
 
 /**
+ * The fields every stored CTR weight record has; the profile store's `ModelWeights` is exactly
+ * this, so a record it wrote (without shape or calibration) loads when the caller names the shape.
+ */
+export interface StoredCtrWeights {
+  modelId: string;
+  weights: Float32Array;
+  layoutVersion: number;
+  modelVersion: number;
+  updatedAt: number;
+}
+
+/**
  * A CTR model at rest (IndexedDB stores it as is: typed arrays survive structured cloning).
  * Everything needed to refuse weights that do not fit: the layout version and key say which
  * parameter order and shapes the flat vector follows, the model version which global round.
  */
-export interface SavedCtrModel {
+export interface SavedCtrModel extends StoredCtrWeights {
   format: typeof SAVED_CTR_FORMAT;
-  modelId: string;
-  layoutVersion: number;
   layoutKey: string;
-  modelVersion: number;
   shape: CtrShape;
-  weights: Float32Array;
   calibration: Calibration;
-  savedAt: number;
 }
 
 export function saveCtrModel(model: DcnCtrModel, now = Date.now()): SavedCtrModel {
@@ -32,7 +39,7 @@ export function saveCtrModel(model: DcnCtrModel, now = Date.now()): SavedCtrMode
     shape: structuredClone(model.shape),
     weights: model.toFlat(),
     calibration: structuredClone(model.calibration),
-    savedAt: now,
+    updatedAt: now,
   };
 }
 
@@ -43,16 +50,32 @@ export interface SavedModelExpectations {
   minVersion?: number;
 }
 
-/** Validates a stored value without building tensors; throws a CtrModelError naming the problem. */
+/**
+ * Validates a stored value without building tensors; throws a CtrModelError naming the problem.
+ * A bare `StoredCtrWeights` record (no format, shape or calibration) is read with
+ * `expected.shape` and the identity calibration.
+ */
 export function checkSavedCtrModel(value: unknown, expected: SavedModelExpectations = {}): SavedCtrModel {
-  const saved = value as Partial<SavedCtrModel> | null;
-  if (
-    typeof saved !== 'object' ||
-    saved === null ||
-    saved.format !== SAVED_CTR_FORMAT ||
-    saved.modelId !== CTR_MODEL_ID
-  ) {
+  const stored = value as Partial<SavedCtrModel> | null;
+  if (typeof stored !== 'object' || stored === null || stored.modelId !== CTR_MODEL_ID) {
     throw new CtrModelError('wrong-format', `not a saved ${CTR_MODEL_ID} model`);
+  }
+  const bare = stored.format === undefined && stored.shape === undefined;
+  const saved: Partial<SavedCtrModel> =
+    bare && expected.shape
+      ? {
+          ...stored,
+          format: SAVED_CTR_FORMAT,
+          shape: expected.shape,
+          layoutKey: ctrLayout(expected.shape).key,
+          calibration: IDENTITY_CALIBRATION,
+        }
+      : stored;
+  if (saved.format !== SAVED_CTR_FORMAT) {
+    throw new CtrModelError(
+      'wrong-format',
+      `not a saved ${CTR_MODEL_ID} model (a bare weight record needs a shape)`,
+    );
   }
   if (saved.layoutVersion !== CTR_LAYOUT_VERSION) {
     throw new CtrModelError(
