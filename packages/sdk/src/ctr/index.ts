@@ -45,6 +45,7 @@ export {
 } from './contributions.js';
 export { type CtrModelOptions, DcnCtrModel, type Exposures } from './dcn-model.js';
 export { CtrModelError, type CtrModelErrorCode } from './errors.js';
+export { CtrExampleCodec } from './example-codec.js';
 export {
   type CandidateExposure,
   contextIdBuckets,
