@@ -47,3 +47,19 @@ export function candidateExposures(
     return entry ? { count: entry.count, hoursSinceLast: (now - entry.last) / HOUR_MS } : undefined;
   });
 }
+
+/** The model's exposure features from the profile store's counters (total and last showing). */
+export function exposuresFromCounts(
+  adIds: readonly string[],
+  counts: ReadonlyMap<string, { total?: number; dayCount: number; lastAt?: number }>,
+  now: number,
+): (CandidateExposure | undefined)[] {
+  return adIds.map((id) => {
+    const c = counts.get(id);
+    const count = c ? (c.total ?? c.dayCount) : 0;
+    if (!c || !(count > 0)) return undefined;
+    return c.lastAt !== undefined && Number.isFinite(c.lastAt)
+      ? { count, hoursSinceLast: Math.max(0, now - c.lastAt) / HOUR_MS }
+      : { count };
+  });
+}

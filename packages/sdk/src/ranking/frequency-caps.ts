@@ -11,9 +11,36 @@ export interface FrequencyCaps {
   advertiser?: CapLimits;
 }
 
+/**
+ * How often one ad or advertiser was shown, as the profile store keeps it: today's and this
+ * session's counts as of now (its ExposureRecord has these fields), the total and the last time.
+ */
+export interface ExposureCount {
+  dayCount: number;
+  sessionCount: number;
+  total?: number;
+  lastAt?: number;
+}
+
+/** Counters by ad id and by advertiser: the alternative to raw impression records. */
+export interface ExposureCounts {
+  ads?: ReadonlyMap<string, ExposureCount>;
+  advertisers?: ReadonlyMap<string, ExposureCount>;
+}
+
 interface Counts {
-  day: Map<string, number>;
-  session: Map<string, number>;
+  day: ReadonlyMap<string, number>;
+  session: ReadonlyMap<string, number>;
+}
+
+function fromCounters(counters: ReadonlyMap<string, ExposureCount> | undefined): Counts {
+  const day = new Map<string, number>();
+  const session = new Map<string, number>();
+  for (const [key, c] of counters ?? []) {
+    if (Number.isFinite(c.dayCount)) day.set(key, c.dayCount);
+    if (Number.isFinite(c.sessionCount)) session.set(key, c.sessionCount);
+  }
+  return { day, session };
 }
 
 function count(
@@ -22,15 +49,15 @@ function count(
   now: number,
   sessionId?: string,
 ): Counts {
-  const counts: Counts = { day: new Map(), session: new Map() };
+  const day = new Map<string, number>();
+  const session = new Map<string, number>();
   for (const r of records) {
     const k = key(r);
     if (k === undefined || !Number.isFinite(r.time) || r.time > now) continue;
-    if (r.time > now - DAY_MS) counts.day.set(k, (counts.day.get(k) ?? 0) + 1);
-    if (sessionId !== undefined && r.sessionId === sessionId)
-      counts.session.set(k, (counts.session.get(k) ?? 0) + 1);
+    if (r.time > now - DAY_MS) day.set(k, (day.get(k) ?? 0) + 1);
+    if (sessionId !== undefined && r.sessionId === sessionId) session.set(k, (session.get(k) ?? 0) + 1);
   }
-  return counts;
+  return { day, session };
 }
 
 function exceeded(
@@ -42,7 +69,7 @@ function exceeded(
   if (!limits || key === undefined) return undefined;
   const day = counts.day.get(key) ?? 0;
   if (limits.day !== undefined && day >= limits.day)
-    return `${what} shown ${day} times in 24 h (cap ${limits.day})`;
+    return `${what} shown ${day} times today (cap ${limits.day})`;
   const session = counts.session.get(key) ?? 0;
   if (limits.session !== undefined && session >= limits.session) {
     return `${what} shown ${session} times this session (cap ${limits.session})`;
@@ -51,20 +78,26 @@ function exceeded(
 }
 
 /**
- * Which candidates have reached a frequency cap, with the reason. "Per day" is a rolling 24 hours
- * (no time-zone questions); "per session" counts records carrying the current `sessionId`.
+ * Which candidates have reached a frequency cap, with the reason. From raw records, "per day" is
+ * a rolling 24 hours and "per session" counts records carrying the current `sessionId`; from
+ * counters, the day and session are whatever the store counted in (calendar day, 30-minute gap).
  */
 export function frequencyCapped(
   candidates: readonly { id: string; advertiser?: string }[],
-  records: readonly ExposureRecord[],
+  source:
+    | { records: readonly ExposureRecord[]; now: number; sessionId?: string }
+    | { counts: ExposureCounts },
   caps: FrequencyCaps,
-  now: number,
-  sessionId?: string,
 ): Map<string, string> {
   const capped = new Map<string, string>();
   if (!caps.ad && !caps.advertiser) return capped;
-  const byAd = count(records, (r) => r.adId, now, sessionId);
-  const byAdvertiser = count(records, (r) => r.advertiser, now, sessionId);
+  const [byAd, byAdvertiser] =
+    'counts' in source
+      ? [fromCounters(source.counts.ads), fromCounters(source.counts.advertisers)]
+      : [
+          count(source.records, (r) => r.adId, source.now, source.sessionId),
+          count(source.records, (r) => r.advertiser, source.now, source.sessionId),
+        ];
   for (const c of candidates) {
     const reason =
       exceeded(caps.ad, byAd, c.id, `ad ${c.id}`) ??

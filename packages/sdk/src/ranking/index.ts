@@ -8,9 +8,22 @@ export {
   epsilonFor,
   thompsonDraw,
 } from './exploration.js';
-export { candidateExposures, DAY_MS, type ExposureRecord, HOUR_MS, recentExposures } from './exposures.js';
+export {
+  candidateExposures,
+  DAY_MS,
+  type ExposureRecord,
+  exposuresFromCounts,
+  HOUR_MS,
+  recentExposures,
+} from './exposures.js';
 export { type ExposureFairnessReport, type ExposureShare, exposureFairness, UNKNOWN } from './fairness.js';
-export { type CapLimits, type FrequencyCaps, frequencyCapped } from './frequency-caps.js';
+export {
+  type CapLimits,
+  type ExposureCount,
+  type ExposureCounts,
+  type FrequencyCaps,
+  frequencyCapped,
+} from './frequency-caps.js';
 export {
   type RankedCandidate,
   type RankInput,

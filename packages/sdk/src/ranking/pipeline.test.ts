@@ -99,7 +99,7 @@ describe('rankCandidates: frequency caps', () => {
     });
     expect(result.ranked.map((r) => r.id)).toEqual(['free']);
     expect(result.skipped).toEqual([
-      { id: 'daily', reason: 'frequency-cap', detail: 'ad daily shown 2 times in 24 h (cap 2)' },
+      { id: 'daily', reason: 'frequency-cap', detail: 'ad daily shown 2 times today (cap 2)' },
       { id: 'session', reason: 'frequency-cap', detail: 'ad session shown 1 times this session (cap 1)' },
     ]);
   });
@@ -122,6 +122,38 @@ describe('rankCandidates: frequency caps', () => {
     });
     expect(result.ranked.map((r) => r.id)).toEqual(['b']);
     expect(result.skipped.map((s) => s.id)).toEqual(['a1', 'a2']);
+  });
+});
+
+describe("rankCandidates: caps from the profile store's counters", () => {
+  it('caps by day and session counts, and feeds total and recency to exploration and explanations', () => {
+    const result = rankCandidates({
+      candidates: [
+        ad('daily', { advertiser: 'd' }),
+        ad('brand', { advertiser: 'b' }),
+        ad('seen', { advertiser: 's' }),
+        ad('fresh', { advertiser: 'f' }),
+      ],
+      pctr: [0.4, 0.3, 0.2, 0.1],
+      exposureCounts: {
+        ads: new Map([
+          ['daily', { dayCount: 3, sessionCount: 0 }],
+          ['seen', { dayCount: 1, sessionCount: 1, total: 4, lastAt: NOW - HOUR_MS }],
+        ]),
+        advertisers: new Map([['b', { dayCount: 0, sessionCount: 2 }]]),
+      },
+      caps: { ad: { day: 3 }, advertiser: { session: 2 } },
+      contributions: new Map([['seen', { interests: 0.1, collaborative: 0, context: 0, exposure: -0.5 }]]),
+      now: NOW,
+    });
+    expect(result.ranked.map((r) => r.id)).toEqual(['seen', 'fresh']);
+    expect(result.skipped.map((s) => [s.id, s.detail])).toEqual([
+      ['daily', 'ad daily shown 3 times today (cap 3)'],
+      ['brand', 'advertiser b shown 2 times this session (cap 2)'],
+    ]);
+    expect(result.ranked[0]!.explanation.reasons[0]).toBe(
+      'Shown less because you have seen it 4 times recently.',
+    );
   });
 });
 

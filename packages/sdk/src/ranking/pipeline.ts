@@ -8,8 +8,8 @@ import {
   epsilonFor,
   thompsonDraw,
 } from './exploration.js';
-import { candidateExposures, type ExposureRecord } from './exposures.js';
-import { type FrequencyCaps, frequencyCapped } from './frequency-caps.js';
+import { candidateExposures, type ExposureRecord, exposuresFromCounts } from './exposures.js';
+import { type ExposureCounts, type FrequencyCaps, frequencyCapped } from './frequency-caps.js';
 import { seededRandom } from './random.js';
 
 export type SkipReason =
@@ -39,6 +39,8 @@ export interface RankInput {
   similarity?: ArrayLike<number>;
   /** This user's impressions (for caps, exploration and explanations). */
   exposures?: readonly ExposureRecord[];
+  /** Or the profile store's counters; caps and impression counts then come from these. */
+  exposureCounts?: ExposureCounts;
   now: number;
   sessionId?: string;
   caps?: FrequencyCaps;
@@ -146,13 +148,18 @@ export function rankCandidates(input: RankInput): RankResult {
   });
 
   const exposures = input.exposures ?? [];
+  const capSource = input.exposureCounts
+    ? { counts: input.exposureCounts }
+    : {
+        records: exposures,
+        now: input.now,
+        ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
+      };
   const capped = input.caps
     ? frequencyCapped(
         valid.map((e) => e.ad),
-        exposures,
+        capSource,
         input.caps,
-        input.now,
-        input.sessionId,
       )
     : new Map<string, string>();
   const eligible = valid.filter((e) => {
@@ -163,11 +170,10 @@ export function rankCandidates(input: RankInput): RankResult {
 
   const random = seededRandom(input.seed ?? input.now);
   const exploration = input.exploration ?? { kind: 'none' };
-  const impressions = candidateExposures(
-    eligible.map((e) => e.ad.id),
-    exposures,
-    input.now,
-  );
+  const eligibleIds = eligible.map((e) => e.ad.id);
+  const impressions = input.exposureCounts
+    ? exposuresFromCounts(eligibleIds, input.exposureCounts.ads ?? new Map(), input.now)
+    : candidateExposures(eligibleIds, exposures, input.now);
   // Thompson sampling replaces each pCTR by a draw around it; the draw decides the order.
   const ordering =
     exploration.kind === 'thompson'
