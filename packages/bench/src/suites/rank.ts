@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { syntheticCatalog } from '../ads.js';
 import { compare, type Row, summarize } from '../harness.js';
 
-const PAGE =
+export const PAGE =
   'Sixteen weeks to your first marathon: long runs, tempo runs and easy days, so you reach the start line healthy and finish the race strong.';
 
 export interface RankSuiteOptions {
@@ -18,7 +18,7 @@ export interface RankSuiteOptions {
 }
 
 /** Ad embeddings computed by transformers.js directly, on the same model files Locus uses. */
-async function bareEmbeddings(texts: string[]): Promise<Float32Array> {
+export async function bareEmbeddings(texts: string[]): Promise<Float32Array> {
   env.allowRemoteModels = false;
   env.localModelPath = `${modelsDir()}/`;
   const extract = await pipeline('feature-extraction', 'locus-glove-sif', { dtype: 'q8' });
