@@ -17,7 +17,7 @@ describe('datasetDir', () => {
     const empty = mkdtempSync(join(tmpdir(), 'locus-nodata-'));
     let error: unknown;
     try {
-      datasetDir('movielens-100k', { LOCUS_DATA_DIR: empty });
+      datasetDir('movielens-100k', { LOCUS_DATA_DIR: empty }, []);
     } catch (err) {
       error = err;
     }

@@ -36,16 +36,20 @@ export class DatasetMissingError extends Error {
   }
 }
 
-export function dataDirCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  const dirs: string[] = [];
-  if (env.LOCUS_DATA_DIR) dirs.push(resolve(env.LOCUS_DATA_DIR));
-  dirs.push(resolve(REPO_ROOT, '../shared/data'));
-  return dirs;
+/** Where data is looked for when LOCUS_DATA_DIR does not have it. */
+export const DEFAULT_DATA_DIRS = [resolve(REPO_ROOT, '../shared/data')];
+
+export function dataDirCandidates(env: NodeJS.ProcessEnv = process.env, defaults = DEFAULT_DATA_DIRS): string[] {
+  return [...(env.LOCUS_DATA_DIR ? [resolve(env.LOCUS_DATA_DIR)] : []), ...defaults];
 }
 
 /** The folder holding `dataset`'s files, or a DatasetMissingError that says how to get them. */
-export function datasetDir(dataset: DatasetName, env: NodeJS.ProcessEnv = process.env): string {
-  const searched = dataDirCandidates(env).map((dir) => join(dir, dataset));
+export function datasetDir(
+  dataset: DatasetName,
+  env: NodeJS.ProcessEnv = process.env,
+  defaults = DEFAULT_DATA_DIRS,
+): string {
+  const searched = dataDirCandidates(env, defaults).map((dir) => join(dir, dataset));
   const found = searched.find((dir) => DATASETS[dataset].files.every((file) => existsSync(join(dir, file))));
   if (!found) throw new DatasetMissingError(dataset, searched);
   return found;
