@@ -9,12 +9,25 @@ test('commands queued before locus.js loads run in order, errors are reported, n
   expect(await filledAd(page)).not.toBe('');
   await locusReady(page);
   const state = await page.evaluate(() => {
-    const w = window as unknown as { log: string[]; errors: string[]; locus: { cmd: unknown } };
-    return { log: w.log, errors: w.errors, cmdIsArray: Array.isArray(w.locus.cmd) };
+    const w = window as unknown as {
+      log: string[];
+      errors: string[];
+      locus: { cmd: unknown[] & { push(fn: () => unknown): number } };
+    };
+    const drained = w.locus.cmd.length;
+    w.locus.cmd.push(() => w.log.push('after load'));
+    return {
+      log: w.log,
+      errors: w.errors,
+      drained,
+      pushReplaced: w.locus.cmd.push !== Array.prototype.push,
+    };
   });
-  expect(state.log).toEqual(['queued-1', 'queued-2']);
+  // The queue ran in order and emptied; its push now runs commands at once.
+  expect(state.log).toEqual(['queued-1', 'queued-2', 'after load']);
   expect(state.errors).toEqual(['a publisher bug']);
-  expect(state.cmdIsArray).toBe(false); // the queue was replaced by immediate execution
+  expect(state.drained).toBe(0);
+  expect(state.pushReplaced).toBe(true);
   expect(pageErrors).toEqual([]);
 });
 

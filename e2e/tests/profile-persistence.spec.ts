@@ -39,6 +39,10 @@ test('the profile survives a browser restart (same origin, same user-data dir)',
     await locusReady(page);
     await filledAd(page);
     await learned(page, 3);
+    // The home page's impression is counted once its ad has been in view for a second.
+    await expect
+      .poll(async () => (await page.evaluate(exportProfile())).events.filter((e) => e.type === 'view').length)
+      .toBeGreaterThan(before.events.filter((e) => e.type === 'view').length);
     const after = await page.evaluate(exportProfile());
     expect(after.interest?.pageViews).toBe(3);
     // Everything recorded before the restart is still there, plus this visit's impression.
