@@ -149,6 +149,21 @@ describe('window.locus command queue', () => {
     expect(errors).toEqual(['locus.init() was called twice; the second call was ignored']);
   });
 
+  it('does not read a page that opts out (observePage: false), nor measure its dwell time', async () => {
+    const win = window as Window & { locus?: unknown };
+    win.locus = { cmd: [] };
+    const log: string[] = [];
+    const configs: LocusConfig[] = [];
+    const api = installQueue(win, async (config) => {
+      configs.push(config);
+      return recordingLocus(log);
+    });
+    await api.init({ catalog: [], observePage: false });
+    await api.dispose();
+    expect(configs).toEqual([{ catalog: [] }]);
+    expect(log).not.toContain('observePage');
+  });
+
   it('installs once even if locus.js is included twice', () => {
     const win = window as Window & { locus?: unknown };
     win.locus = { cmd: [] };

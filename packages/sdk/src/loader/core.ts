@@ -26,6 +26,11 @@ type Command = () => unknown;
 /** `locus.init()` takes the SDK's config plus how the page's ad slots are filled. */
 export interface ScriptTagConfig extends LocusConfig {
   slots?: Pick<SlotOptions, 'lazyMargin' | 'privacyUrl'>;
+  /**
+   * Learn from this page's text and reading time (default true). Pages that say nothing about
+   * the reader's interests (a privacy page, a checkout) set it to false.
+   */
+  observePage?: boolean;
 }
 
 export interface WindowLocus {
@@ -120,7 +125,7 @@ export function installQueue(
           new LocusError('invalid-config', 'locus.init() was called twice; the second call was ignored'),
         );
       initialized = true;
-      const { slots: slotOptions, ...locusConfig } = config;
+      const { slots: slotOptions, observePage = true, ...locusConfig } = config;
       try {
         instance = await create(locusConfig);
       } catch (err) {
@@ -128,11 +133,13 @@ export function installQueue(
       }
       markReady();
       if (!instance) return;
-      // How long the page is actually read (visible) is part of the signal: measured from now.
-      if (typeof document !== 'undefined') stopDwell = trackDwell(instance, { doc: document });
-      // The page's own reading is the first signal: learn from it, then fill the slots.
-      await safe(undefined, (locus) => locus.observePage());
       if (typeof document === 'undefined') return;
+      if (observePage) {
+        // How long the page is actually read (visible) is part of the signal: measured from now.
+        stopDwell = trackDwell(instance, { doc: document });
+        // The page's own reading is the first signal: learn from it, then fill the slots.
+        await safe(undefined, (locus) => locus.observePage());
+      }
       try {
         slots = observeSlots(instance, {
           ...slotOptions,
