@@ -104,7 +104,14 @@ describe('auto slots', () => {
     const later = document.createElement('div');
     later.dataset.locusSlot = 'later';
     document.body.append(later);
-    await vi.waitFor(() => expect(later.dataset.locusAd).toBeDefined());
+    await vi.waitFor(() => expect(later.dataset.locusAd).toBe('sock')); // the only ad left
+
+    // A route change: the old slots go, a new one comes and may show the best ad again.
+    top.remove();
+    const next = document.createElement('div');
+    next.dataset.locusSlot = 'next-page';
+    document.body.append(next);
+    await vi.waitFor(() => expect(next.dataset.locusAd).toBe('shoe'));
     controller.stop();
   });
 });

@@ -50,6 +50,8 @@ class Slots implements SlotController {
   private readonly shown: PageShown = { ads: new Set(), advertisers: new Set() };
   private readonly sizes = new WeakMap<Element, SlotSize | undefined>();
   private readonly watches = new Set<() => void>();
+  /** Filled slots and what they show: a slot removed from the page gives its ad back. */
+  private readonly showing = new Map<HTMLElement, { adId: string; advertiser?: string; stop?: () => void }>();
   private readonly lazy: IntersectionObserver | undefined;
   private readonly mutations: MutationObserver | undefined;
   private readonly pending = new Set<HTMLElement>();
@@ -72,6 +74,7 @@ class Slots implements SlotController {
     if (root && view?.MutationObserver) {
       // Slots added later (infinite scroll, client-side navigation) are filled like the first ones.
       this.mutations = new view.MutationObserver((records) => {
+        if (records.some((record) => record.removedNodes.length > 0)) this.releaseRemoved();
         for (const record of records)
           for (const node of record.addedNodes) if (node instanceof Element) this.discover(node);
       });
@@ -177,8 +180,35 @@ class Slots implements SlotController {
     if (stopWatching) this.watches.add(stopWatching);
     // No IntersectionObserver: viewability cannot be measured, so the render counts.
     else void countImpression();
+    const advertiser = pick.ranked.ad.advertiser;
+    this.showing.set(slot, {
+      adId,
+      ...(advertiser ? { advertiser } : {}),
+      ...(stopWatching ? { stop: stopWatching } : {}),
+    });
     emit(slot, 'locus:slot-filled', { slot: name, adId }, true);
     emit(this.locus.events, 'locus:slot-filled', { slot: name, adId }, false);
+  }
+
+  /**
+   * Slots taken off the page (a client-side route change) free their ad and advertiser for the
+   * slots that come next, and stop being measured.
+   */
+  private releaseRemoved(): void {
+    for (const [slot, shown] of this.showing) {
+      if (slot.isConnected) continue;
+      this.showing.delete(slot);
+      this.shown.ads.delete(shown.adId);
+      if (
+        shown.advertiser &&
+        ![...this.showing.values()].some((other) => other.advertiser === shown.advertiser)
+      )
+        this.shown.advertisers.delete(shown.advertiser);
+      if (shown.stop) {
+        shown.stop();
+        this.watches.delete(shown.stop);
+      }
+    }
   }
 
   async fillAll(root: ParentNode = this.options.root ?? document): Promise<number> {
