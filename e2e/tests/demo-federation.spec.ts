@@ -26,7 +26,7 @@ test('the federation page says which source is unavailable and why, and shows no
 
 test('with the aggregator and the simulation answering, the page shows rounds, the ledger and both charts', async ({
   page,
-}) => {
+}, testInfo) => {
   const pageErrors = watchPageErrors(page);
   // Responses in the aggregator's wire format (encoded by @locus/protocol) and the simulation's.
   const model = encodeMessage('model-download', {
@@ -90,5 +90,8 @@ test('with the aggregator and the simulation answering, the page shows rounds, t
   await expect(page.locator('#ledger-chart canvas')).toHaveCount(1);
   await expect(page.locator('#quality-chart canvas')).toHaveCount(1);
   await expect(page.locator('#quality-chart')).toContainText('HR@10 (central)');
+  const shot = testInfo.outputPath('federation-with-data.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach('federation-with-data', { path: shot, contentType: 'image/png' });
   expect(pageErrors).toEqual([]);
 });

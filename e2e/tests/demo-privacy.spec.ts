@@ -54,13 +54,16 @@ test('the privacy page shows what is kept and why, exports it as JSON, and delet
 
 test('consent refused in the CMP banner: ads still fill, and nothing is written to IndexedDB', async ({
   page,
-}) => {
+}, testInfo) => {
   const pageErrors = watchPageErrors(page);
   // A visitor under GDPR from the first page on (the privacy page's switch, set before any visit).
   await page.addInitScript(() => localStorage.setItem('commonplace:gdpr-demo', 'on'));
   await page.goto(`${DEMO}/cooking/sourdough.html`);
   await expect(page.locator('.cmp-banner')).toBeVisible();
   await locusReady(page);
+  const shot = testInfo.outputPath('consent-banner.png');
+  await page.screenshot({ path: shot });
+  await testInfo.attach('consent-banner', { path: shot, contentType: 'image/png' });
   await page.locator('.cmp-banner button[data-decision="none"]').click();
   await expect(page.locator('.cmp-banner')).toHaveCount(0);
   await expect.poll(async () => (await info(page)).consent.sources.tcf.status).toBe('gdpr-applies');
