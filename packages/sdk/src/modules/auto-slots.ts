@@ -40,6 +40,16 @@ function defaultReport(error: LocusError): void {
   if (typeof window !== 'undefined') emit(window, 'locus:error', detail, false);
 }
 
+/**
+ * Lets the browser paint and handle input before the next step: ranking and rendering each get
+ * their own task instead of one long one (scheduler.yield where it exists).
+ */
+function nextTask(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (scheduler?.yield) return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function slotsUnder(root: ParentNode): HTMLElement[] {
   const found = [...root.querySelectorAll<HTMLElement>(SELECTOR)];
   if (root instanceof Element && root.matches(SELECTOR)) found.unshift(root as HTMLElement);
@@ -121,6 +131,7 @@ class Slots implements SlotController {
     this.pending.clear();
     if (this.stopped || slots.length === 0) return 0;
     let ranked: Awaited<ReturnType<Locus['rank']>>;
+    await nextTask(); // out of the IntersectionObserver callback's task
     try {
       const name = slots.length === 1 ? slots[0]!.dataset.locusSlot : undefined;
       ranked = await this.locus.rank(undefined, name ? { slot: name } : {});
@@ -131,6 +142,7 @@ class Slots implements SlotController {
     const picks = pickAds(ranked, slots.length, this.shown);
     let filled = 0;
     for (const [i, slot] of slots.entries()) {
+      await nextTask();
       const pick = picks[i];
       if (!pick) {
         slot.dataset.locusEmpty = 'no-ad-left';
