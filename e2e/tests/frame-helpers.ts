@@ -14,7 +14,10 @@ type FramedWindow = {
 };
 
 export async function ready(frame: Frame): Promise<void> {
-  await frame.waitForFunction(() => (window as unknown as FramedWindow).locus?.installed);
+  // Polled by time: an off-screen cross-origin frame gets no animation frames to poll with.
+  await frame.waitForFunction(() => (window as unknown as FramedWindow).locus?.installed, undefined, {
+    polling: 100,
+  });
   await frame.evaluate(() => (window as unknown as FramedWindow).locus.ready);
 }
 
