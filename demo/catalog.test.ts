@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const demoDir = fileURLToPath(new URL('.', import.meta.url));
 const MAIN_CATEGORIES = ['sports', 'cooking', 'travel'] as const;
 const CATEGORIES = new Set<string>([...MAIN_CATEGORIES, 'finance']);
-const ALLOWED_KEYS = new Set(['id', 'text', 'advertiser', 'category', 'bid', 'landingUrl']);
+const ALLOWED_KEYS = new Set(['id', 'text', 'advertiser', 'category', 'bid', 'landingUrl', 'imageUrl']);
 const EXAMPLE_HOSTS = new Set(['example.com', 'example.org', 'example.net']);
 
 const ARTICLES = [
@@ -26,10 +26,16 @@ const ARTICLES = [
 const SNIPPET = [
   '<script>',
   'window.locus = window.locus || { cmd: [] };',
-  "locus.cmd.push(function () { locus.init({ catalog: '/ads.json', aggregator: { url: '/fl' } }); });",
+  "locus.cmd.push(function () { locus.init({ catalog: '/ads.json', aggregator: { url: '/fl' }, slots: { privacyUrl: '/privacy.html' } }); });",
   '</script>',
   '<script async src="/locus/locus.js"></script>',
 ].join(' ');
+/** The IAB's __tcfapi stub must come before Locus, so Locus finds the CMP. */
+const CMP = '<script src="/consent/tcf-stub.js"></script> <script type="module" src="/src/cmp.ts"></script>';
+/** The privacy page is not content: Locus does not read it as an interest. */
+const PRIVACY_SNIPPET = SNIPPET.replace("slots: { privacyUrl: '/privacy.html' }", 'observePage: false');
+/** Pages without Locus: the operators' federation page. */
+const WITHOUT_LOCUS = new Set(['federation.html']);
 
 interface Ad {
   id: string;
@@ -84,6 +90,10 @@ describe('public/ads.json', () => {
       expect(typeof ad.text, label).toBe('string');
       // "Headline. One or two sentences of body copy."
       expect(ad.text as string, label).toMatch(/^[^.]+\. \S/);
+      if (ad.imageUrl !== undefined) {
+        expect(ad.imageUrl, label).toMatch(/^\/ads\/[a-z-]+\.svg$/);
+        expect(existsSync(join(demoDir, 'public', ad.imageUrl as string)), label).toBe(true);
+      }
       expect((ad.text as string).length, label).toBeLessThanOrEqual(200);
       expect(typeof ad.advertiser === 'string' && ad.advertiser.trim().length > 0, label).toBe(true);
       expect(CATEGORIES.has(ad.category as string), label).toBe(true);
@@ -110,10 +120,11 @@ describe('public/ads.json', () => {
     expect(perCategory.get('finance')).toBeGreaterThanOrEqual(4);
   });
 
-  it('has at least 9 advertisers, each in a single category', () => {
+  it('has at least 60 ads from at least 10 advertisers, each in a single category', () => {
     const list = ads as Ad[];
+    expect(list.length).toBeGreaterThanOrEqual(60);
     const advertisers = new Set(list.map((ad) => ad.advertiser));
-    expect(advertisers.size).toBeGreaterThanOrEqual(9);
+    expect(advertisers.size).toBeGreaterThanOrEqual(10);
     for (const advertiser of advertisers) {
       const categories = new Set(list.filter((ad) => ad.advertiser === advertiser).map((ad) => ad.category));
       expect(categories.size, advertiser).toBe(1);
@@ -124,22 +135,37 @@ describe('public/ads.json', () => {
 describe('html pages', () => {
   const pages = htmlPages(demoDir);
 
-  it('include the home page, the about page and all nine articles', () => {
-    expect(pages).toEqual([...ARTICLES, 'about.html', 'index.html'].sort());
+  it('include the home, about, privacy and federation pages and all nine articles', () => {
+    expect(pages).toEqual(
+      [...ARTICLES, 'about.html', 'federation.html', 'index.html', 'privacy.html'].sort(),
+    );
   });
 
   for (const page of pages) {
     const html = readFileSync(join(demoDir, page), 'utf8');
+    const withLocus = !WITHOUT_LOCUS.has(page);
 
-    it(`${page}: loads the SDK with the publisher snippet`, () => {
-      expect(squash(html)).toContain(SNIPPET);
+    it(`${page}: ${withLocus ? 'loads the CMP stub, then the SDK with the publisher snippet' : 'does not load Locus'}`, () => {
+      if (!withLocus) {
+        expect(html).not.toContain('/locus/locus.js');
+        return;
+      }
+      const flat = squash(html);
+      const snippet = page === 'privacy.html' ? PRIVACY_SNIPPET : SNIPPET;
+      expect(flat).toContain(snippet);
+      expect(flat.indexOf(CMP)).toBeGreaterThan(-1);
+      expect(flat.indexOf(CMP)).toBeLessThan(flat.indexOf(snippet));
       expect(html.match(/\/locus\/locus\.js/g)).toHaveLength(1);
     });
 
-    it(`${page}: has exactly one 300x250 sidebar slot inside an aside`, () => {
-      expect(html.match(/data-locus-slot=/g)).toHaveLength(1);
+    const slots = ARTICLES.includes(page) ? 2 : ['index.html', 'about.html'].includes(page) ? 1 : 0;
+    it(`${page}: has ${slots} slot(s): a 300x250 sidebar in an aside${slots === 2 ? ' and one in the article' : ''}`, () => {
+      expect(html.match(/data-locus-slot=/g) ?? []).toHaveLength(slots);
+      if (slots === 0) return;
       const aside = html.match(/<aside\b[^>]*>([\s\S]*?)<\/aside>/)?.[1] ?? '';
       expect(aside).toContain('<div data-locus-slot="sidebar" data-locus-sizes="300x250"></div>');
+      if (slots === 2)
+        expect(html).toContain('<div data-locus-slot="in-article" data-locus-sizes="640x120,300x250"></div>');
     });
 
     it(`${page}: has a title, meta description, nav, main and footer, and the shared stylesheet`, () => {

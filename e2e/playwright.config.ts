@@ -15,7 +15,7 @@ export const CHROMIUM_ARGS = [
 
 /** Fixed ports (IndexedDB is per origin, port included); LOCUS_E2E_PORT_BASE moves them all. */
 const base = Number(process.env.LOCUS_E2E_PORT_BASE ?? 5183);
-export const PORTS = { demo: base, fixtures: base + 1, aggregator: base + 2 };
+export const PORTS = { demo: base, fixtures: base + 1, aggregator: base + 2, frame: base + 3 };
 
 export default defineConfig({
   testDir: './tests',
@@ -43,7 +43,7 @@ export default defineConfig({
     {
       command: 'node fixture-server.mjs',
       url: `http://127.0.0.1:${PORTS.fixtures}/ads.json`,
-      env: { FIXTURE_PORT: String(PORTS.fixtures) },
+      env: { FIXTURE_PORT: String(PORTS.fixtures), FIXTURE_FRAME_PORT: String(PORTS.frame) },
       reuseExistingServer: false,
     },
   ],

@@ -2,9 +2,21 @@
 // Copies the built SDK and models into the demo's public folder before `vite` / `vite build`:
 //   @locus/sdk     <pkg>/dist/cdn/     (export "./cdn/*")       -> demo/public/locus/
 //   @locus/models  <pkg>/dist/models/  (export "./artefacts/*") -> demo/public/locus/models/
-// Both targets are gitignored. No dependencies; exits non-zero if a package is not built yet.
+//   @iabtcf/stub   lib/stub.js (the IAB's __tcfapi stub, a classic script) -> demo/public/consent/
+//   bench-results/simulation.json (the federated simulation, when it has been run)
+//                                      -> demo/public/federation/simulation.json
+// The targets are gitignored. No dependencies; exits non-zero if a package is not built yet.
 
-import { cpSync, existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,5 +102,30 @@ for (const source of sources) {
   const mb = (bytes / 1024 / 1024).toFixed(1);
   console.log(
     `[assemble] ${source.name}: ${relative(demoDir, source.from) || source.from} -> ${relative(demoDir, source.target)}/ (${files} files, ${mb} MB)`,
+  );
+}
+
+// The IAB's CMP stub must run as a plain script before locus.js, so it is served as a file.
+const stub = join(packageDir('@iabtcf/stub') ?? '', 'lib', 'stub.js');
+if (!existsSync(stub)) {
+  console.error(`[assemble] @iabtcf/stub is not installed (${stub}): run \`pnpm install\`.`);
+  process.exit(1);
+}
+mkdirSync(join(demoDir, 'public', 'consent'), { recursive: true });
+copyFileSync(stub, join(demoDir, 'public', 'consent', 'tcf-stub.js'));
+console.log('[assemble] @iabtcf/stub: lib/stub.js -> public/consent/tcf-stub.js');
+
+// The federation page charts the simulation's quality over rounds when the bench has produced it;
+// without the file the page says so (a stale copy is removed, never shown as current).
+const simulation = join(demoDir, '..', 'bench-results', 'simulation.json');
+const federationDir = join(demoDir, 'public', 'federation');
+rmSync(federationDir, { recursive: true, force: true });
+if (existsSync(simulation)) {
+  mkdirSync(federationDir, { recursive: true });
+  copyFileSync(simulation, join(federationDir, 'simulation.json'));
+  console.log('[assemble] bench-results/simulation.json -> public/federation/simulation.json');
+} else {
+  console.log(
+    '[assemble] no bench-results/simulation.json: the federation page will say the simulation has not run',
   );
 }

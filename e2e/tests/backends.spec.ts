@@ -9,6 +9,14 @@ interface Info {
 async function initWith(page: Page, backend: string) {
   await page.goto(`${FIXTURES}/backend.html?backend=${backend}`);
   await locusReady(page);
+  // Rank with the same encoder every time: the model loads when the page is idle, and a rank()
+  // before that uses the keyword encoder (different vectors, so different pCTRs).
+  await page.waitForFunction(() =>
+    ['ready', 'failed'].includes(
+      (window as unknown as { locus: { info(): { encoder: { status: string } } } }).locus.info().encoder
+        .status,
+    ),
+  );
   return page.evaluate(async () => {
     const locus = (
       window as unknown as {

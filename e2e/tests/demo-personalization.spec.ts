@@ -24,7 +24,7 @@ let pagesRead = 0;
 async function read(page: Page, path: string): Promise<string> {
   await page.goto(`${DEMO}${path}`);
   await locusReady(page);
-  const category = categories.get(await filledAd(page)) ?? 'unknown';
+  const category = categories.get(await filledAd(page, '[data-locus-slot="sidebar"]')) ?? 'unknown';
   await learned(page, ++pagesRead);
   return category;
 }

@@ -40,7 +40,7 @@ export const cmpDecides = (page: Page, consents: number[], legitimateInterests: 
     [consents, legitimateInterests],
   );
 
-/** Waits until init has finished its work: the slot is filled and its impression is stored. */
+/** Waits until the slot is filled and its impression stored (the ad was in view for a second). */
 export async function impressionStored(page: Page): Promise<void> {
   await expect
     .poll(async () => (await exportProfile(page)).events.filter((e) => e.type === 'view' && e.adId).length)

@@ -26,7 +26,7 @@ test('the profile survives a browser restart (same origin, same user-data dir)',
     for (const [i, path] of ['/travel/lisbon-weekend.html', '/travel/alpine-rail.html'].entries()) {
       await page.goto(`${DEMO}${path}`);
       await locusReady(page);
-      await filledAd(page);
+      await filledAd(page, '[data-locus-slot="sidebar"]');
       await learned(page, i + 1);
     }
     const before = await page.evaluate(exportProfile());
@@ -37,8 +37,12 @@ test('the profile survives a browser restart (same origin, same user-data dir)',
     page = await context.newPage();
     await page.goto(`${DEMO}/`);
     await locusReady(page);
-    await filledAd(page);
+    await filledAd(page, '[data-locus-slot="sidebar"]');
     await learned(page, 3);
+    // The home page's impression is counted once its ad has been in view for a second.
+    await expect
+      .poll(async () => (await page.evaluate(exportProfile())).events.filter((e) => e.type === 'view').length)
+      .toBeGreaterThan(before.events.filter((e) => e.type === 'view').length);
     const after = await page.evaluate(exportProfile());
     expect(after.interest?.pageViews).toBe(3);
     // Everything recorded before the restart is still there, plus this visit's impression.

@@ -111,6 +111,59 @@ describe('window.locus command queue', () => {
     expect(log.filter((entry) => entry.startsWith('track:dwell'))).toHaveLength(0); // well under a second
   });
 
+  it('runs commands pushed while the queue drains after the rest, and keeps the stub array working', async () => {
+    const win = window as Window & { locus?: unknown };
+    const log: string[] = [];
+    const stubQueue: (() => unknown)[] = [];
+    win.locus = { cmd: stubQueue };
+    stubQueue.push(
+      () => {
+        log.push('first');
+        (win.locus as WindowLocus).cmd.push(() => log.push('pushed while draining'));
+      },
+      () => log.push('second'),
+    );
+    installQueue(win, async () => recordingLocus([]));
+    expect(log).toEqual(['first', 'second', 'pushed while draining']);
+    // A reference the page kept to the stub's array now runs commands at once.
+    stubQueue.push(() => log.push('through the old reference'));
+    expect(log.at(-1)).toBe('through the old reference');
+    expect(stubQueue).toHaveLength(0); // nothing is held once run
+    expect((win.locus as WindowLocus).cmd).toBe(stubQueue);
+  });
+
+  it('ignores a second init (a snippet pasted twice) and says so; slot options never reach createLocus', async () => {
+    const win = window as Window & { locus?: unknown };
+    win.locus = { cmd: [] };
+    const errors = errorsOf(win);
+    const configs: LocusConfig[] = [];
+    const api = installQueue(win, async (config) => {
+      configs.push(config);
+      return recordingLocus([]);
+    });
+    await Promise.all([
+      api.init({ catalog: [], slots: { lazyMargin: false, privacyUrl: '/privacy' } }),
+      api.init({ catalog: [] }),
+    ]);
+    expect(configs).toEqual([{ catalog: [] }]);
+    expect(errors).toEqual(['locus.init() was called twice; the second call was ignored']);
+  });
+
+  it('does not read a page that opts out (observePage: false), nor measure its dwell time', async () => {
+    const win = window as Window & { locus?: unknown };
+    win.locus = { cmd: [] };
+    const log: string[] = [];
+    const configs: LocusConfig[] = [];
+    const api = installQueue(win, async (config) => {
+      configs.push(config);
+      return recordingLocus(log);
+    });
+    await api.init({ catalog: [], observePage: false });
+    await api.dispose();
+    expect(configs).toEqual([{ catalog: [] }]);
+    expect(log).not.toContain('observePage');
+  });
+
   it('installs once even if locus.js is included twice', () => {
     const win = window as Window & { locus?: unknown };
     win.locus = { cmd: [] };
