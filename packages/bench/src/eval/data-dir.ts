@@ -39,7 +39,10 @@ export class DatasetMissingError extends Error {
 /** Where data is looked for when LOCUS_DATA_DIR does not have it. */
 export const DEFAULT_DATA_DIRS = [resolve(REPO_ROOT, '../shared/data')];
 
-export function dataDirCandidates(env: NodeJS.ProcessEnv = process.env, defaults = DEFAULT_DATA_DIRS): string[] {
+export function dataDirCandidates(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults = DEFAULT_DATA_DIRS,
+): string[] {
   return [...(env.LOCUS_DATA_DIR ? [resolve(env.LOCUS_DATA_DIR)] : []), ...defaults];
 }
 
