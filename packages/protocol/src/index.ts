@@ -27,6 +27,7 @@ export type { ErrorCode, ErrorResponse } from './errors.js';
 export type { HealthResponse } from './health.js';
 export { LIMITS } from './limits.js';
 export * from './model/ctr-layout.js';
+export * from './model/locus-shape.js';
 export { CTR_MODEL_ID, type ModelInfo } from './model.js';
 // Errors, limits, randomness.
 export { isProtocolError, ProtocolError, type ProtocolErrorCode } from './protocol-error.js';

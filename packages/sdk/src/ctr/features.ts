@@ -1,4 +1,4 @@
-import { CTR_CONTEXT_FIELD_SEED, type CtrShape, ctrIdBucket } from '@locus/protocol';
+import { CTR_CONTEXT_FIELD_SEED, ctrIdBucket, LOCUS_CONTEXT_DIM } from '@locus/protocol';
 
 /**
  * Feature encoding for the CTR model: the request context, the per-candidate exposure history
@@ -25,8 +25,7 @@ export interface RequestContext {
  * Width of `encodeContext`'s output: log1p(position), hour on the unit circle (2), weekday on the
  * unit circle (2), device class one-hot (3). Circles, so 23:00 and 00:00 are neighbours.
  */
-export const LOCUS_CONTEXT_DIM = 8;
-export const LOCUS_CONTEXT_ID_FIELDS = 1;
+export { LOCUS_CONTEXT_DIM, LOCUS_CONTEXT_ID_FIELDS } from '@locus/protocol';
 
 export function encodeContext(
   context: RequestContext = {},
@@ -127,19 +126,4 @@ export function writeUnit(
   }
 }
 
-/** The default shape for Locus in the browser, given the encoder's embedding width. */
-export function locusCtrShape(textDim: number): CtrShape {
-  return {
-    textDim,
-    // Slot 0: profile blended with the page (the prior's signal); slot 1: the page alone.
-    interestSlots: 2,
-    contextDim: LOCUS_CONTEXT_DIM,
-    contextIdFields: LOCUS_CONTEXT_ID_FIELDS,
-    adIdFields: 1,
-    idBuckets: 4096,
-    factorDim: 16,
-    fieldDim: 16,
-    crossLayers: 1,
-    hidden: [64, 32],
-  };
-}
+export { locusCtrShape } from '@locus/protocol';
