@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initialLocusCtrModel } from '@locus/protocol';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -39,10 +40,33 @@ describe('parseConfig', () => {
         host: '127.0.0.1',
         dbPath: '/srv/locus/.data/aggregator.sqlite',
         logLevel: 'info',
-        rounds: DEFAULT_ROUND_SETTINGS,
+        rounds: {
+          ...DEFAULT_ROUND_SETTINGS,
+          // The SDK's default CTR model (encoder width 100), starting from the devices' prior.
+          model: {
+            id: 'locus-ctr',
+            length: initialLocusCtrModel(100).weights.length,
+            layoutVersion: initialLocusCtrModel(100).layoutVersion,
+            initialWeights: 'locus-prior',
+            textDim: 100,
+          },
+        },
       },
     });
     expect(DEFAULTS.dbPath).toBe('./.data/aggregator.sqlite');
+  });
+
+  it('sizes the Locus model from --text-dim, and refuses it together with a generic model', () => {
+    const parsed = parseConfig(['--text-dim', '128'], {}, '/srv');
+    if (parsed.kind !== 'run') throw new Error('expected a run config');
+    expect(parsed.config.rounds.model).toMatchObject({
+      textDim: 128,
+      length: initialLocusCtrModel(128).weights.length,
+      initialWeights: 'locus-prior',
+    });
+    expect(() => parseConfig(['--text-dim', '128', '--model-length', '10'], {}, '/srv')).toThrow(
+      '--text-dim fixes the model; do not also give --model-length',
+    );
   });
 
   it('reads LOCUS_* env, and flags win over env (both --x v and --x=v)', () => {

@@ -148,7 +148,7 @@ export function prepareDbPath(dbPath: string): void {
 
 /** The initial weights are raw little-endian float32: exactly 4 bytes per parameter. */
 function checkInitialWeights({ model }: RoundSettings): void {
-  if (model.initialWeights === 'zeros') return;
+  if (model.initialWeights === 'zeros' || model.initialWeights === 'locus-prior') return;
   const stat = statSync(model.initialWeights, { throwIfNoEntry: false });
   if (!stat?.isFile()) throw new ConfigError(`initial weights file ${model.initialWeights} does not exist`);
   if (stat.size !== 4 * model.length) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { initialLocusCtrModel } from '@locus/protocol';
 import type { Logger } from 'pino';
 import { bytesToFloat32 } from './binary.js';
 import type { RoundSettings } from './rounds/settings.js';
@@ -16,7 +17,7 @@ export async function prepareModel(store: Store, settings: RoundSettings, logger
   if (current.version === 0) {
     const stored = current.hasWeights ? await store.modelWeights(0) : null;
     if (stored && stored.length === length && current.layoutVersion === layoutVersion) return;
-    await store.initializeModel(layoutVersion, readInitialWeights(initialWeights, length));
+    await store.initializeModel(layoutVersion, readInitialWeights(settings.model));
     logger.info({ length, layoutVersion, initialWeights }, 'initialized model version 0');
     return;
   }
@@ -30,8 +31,17 @@ export async function prepareModel(store: Store, settings: RoundSettings, logger
   }
 }
 
-function readInitialWeights(source: 'zeros' | string, length: number): Float32Array {
+function readInitialWeights({
+  initialWeights: source,
+  length,
+  textDim,
+}: RoundSettings['model']): Float32Array {
   if (source === 'zeros') return new Float32Array(length);
+  if (source === 'locus-prior') {
+    if (textDim === undefined)
+      throw new StoreError('locus-prior initial weights need the encoder width (--text-dim)');
+    return initialLocusCtrModel(textDim).weights;
+  }
   const weights = bytesToFloat32(readFileSync(source));
   if (weights.length !== length) {
     throw new StoreError(`initial weights file ${source} has ${weights.length} values, not ${length}`);

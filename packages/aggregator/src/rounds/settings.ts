@@ -3,6 +3,7 @@ import {
   CTR_MODEL_ID,
   DEFAULT_MINIMUM_THRESHOLD,
   defaultThreshold,
+  initialLocusCtrModel,
   LIMITS,
   noiseMultiplierForEpsilon,
   shareholderCount,
@@ -29,8 +30,13 @@ export interface RoundSettings {
     length: number;
     /** Layout version of that vector, owned by whoever defines the model. */
     layoutVersion: number;
-    /** `zeros`, or the absolute path of a raw little-endian float32 file of `length` values. */
-    initialWeights: 'zeros' | string;
+    /**
+     * `zeros`; `locus-prior` (the Locus CTR model's version 0, for `textDim`); or the absolute
+     * path of a raw little-endian float32 file of `length` values.
+     */
+    initialWeights: 'zeros' | 'locus-prior' | string;
+    /** Set when the model is Locus's CTR model for an encoder of this width (it fixes the layout). */
+    textDim?: number;
   };
   cohort: {
     /** q: each check-in is admitted independently with this probability (Poisson sampling). */
@@ -105,6 +111,7 @@ export const ROUND_FLAGS = {
   'model-length': { type: 'string' },
   'layout-version': { type: 'string' },
   'initial-weights': { type: 'string' },
+  'text-dim': { type: 'string' },
   'sampling-rate': { type: 'string' },
   'expected-cohort': { type: 'string' },
   population: { type: 'string' },
@@ -135,6 +142,8 @@ export const ROUND_FLAGS = {
 
 export const ROUND_USAGE = `
 Model (the aggregator never interprets the weights: a flat float32 vector):
+  --text-dim <n>               Locus's CTR model for an encoder of this width, starting from its
+                               prior (default: 100, the default encoder); or instead:
   --model-length <n>           parameters in the weight vector     (default ${d.model.length})
   --layout-version <n>         its layout version                  (default ${d.model.layoutVersion})
   --initial-weights <file>     raw little-endian float32 file, or 'zeros' (default)
@@ -180,12 +189,7 @@ export function parseRoundFlags(pick: Pick, cwd: string): RoundSettings {
     const text = pick(flag);
     return text === undefined ? fallback : parseInteger(flag, text, min, max);
   };
-  const model = {
-    id: d.model.id,
-    length: integer('model-length', d.model.length, 1, LIMITS.maxVectorLength),
-    layoutVersion: integer('layout-version', d.model.layoutVersion, 0, 2 ** 31 - 1),
-    initialWeights: initialWeightsOf(pick('initial-weights'), cwd),
-  };
+  const model = modelOf(pick, cwd, integer);
   const maxCohort = integer('max-cohort', d.cohort.maxCohort, 2, LIMITS.maxCohortSize);
   const minCohort = integer('min-cohort', d.cohort.minCohort, 2, LIMITS.maxCohortSize);
   if (minCohort > maxCohort) {
@@ -223,6 +227,37 @@ export function parseRoundFlags(pick: Pick, cwd: string): RoundSettings {
     },
   };
 }
+
+/**
+ * The model: Locus's CTR model for an encoder width (`--text-dim`, the default: 100, the default
+ * encoder's), or any flat vector given by `--model-length`, `--layout-version`, `--initial-weights`.
+ */
+function modelOf(
+  pick: Pick,
+  cwd: string,
+  integer: (flag: string, fallback: number, min: number, max: number) => number,
+): RoundSettings['model'] {
+  const generic = ['model-length', 'layout-version', 'initial-weights'].filter(
+    (flag) => pick(flag) !== undefined,
+  );
+  if (generic.length === 0 || pick('text-dim') !== undefined) {
+    if (generic.length > 0) {
+      throw new ConfigError(`--text-dim fixes the model; do not also give --${generic.join(', --')}`);
+    }
+    const textDim = integer('text-dim', LOCUS_DEFAULT_TEXT_DIM, 1, 4096);
+    const { layoutVersion, weights } = initialLocusCtrModel(textDim);
+    return { id: d.model.id, length: weights.length, layoutVersion, initialWeights: 'locus-prior', textDim };
+  }
+  return {
+    id: d.model.id,
+    length: integer('model-length', d.model.length, 1, LIMITS.maxVectorLength),
+    layoutVersion: integer('layout-version', d.model.layoutVersion, 0, 2 ** 31 - 1),
+    initialWeights: initialWeightsOf(pick('initial-weights'), cwd),
+  };
+}
+
+/** The default encoder (locus-glove-sif) embeds into 100 dimensions. */
+const LOCUS_DEFAULT_TEXT_DIM = 100;
 
 function initialWeightsOf(text: string | undefined, cwd: string): 'zeros' | string {
   if (text === undefined || text === 'zeros') return 'zeros';
