@@ -26,6 +26,12 @@ const encoderSettled = (page: Page) =>
     ),
   );
 
+/** A ranking with the model: the first one loads tfjs and makes a backend current. */
+const rankWithModel = (page: Page) =>
+  page.evaluate(async () => {
+    await (window as unknown as { locus: { rank(): Promise<unknown[]> } }).locus.rank();
+  });
+
 test.beforeEach(async ({ page }) => {
   await serverReports(page); // start from an empty report list
 });
@@ -39,8 +45,9 @@ test('under a strict CSP (nonce, no eval, same-origin workers and fetches) the s
     "script-src 'self' 'wasm-unsafe-eval' 'nonce-",
   );
   await locusReady(page);
-  await filledAd(page);
+  await filledAd(page); // a first visit: by keywords, in plain JS (no tfjs yet)
   await encoderSettled(page);
+  await rankWithModel(page);
   const result = await state(page);
   expect(result.info.backend).toBe('wasm'); // tfjs's WebAssembly runs under 'wasm-unsafe-eval'
   expect(result.info.encoder).toMatchObject({ status: 'ready', runtime: 'lookup' });
@@ -79,6 +86,8 @@ test("without 'wasm-unsafe-eval' WebAssembly is refused: Locus falls back to a J
   await page.goto(`${FIXTURES}/csp/index.html?db=no-wasm&wasm=off`);
   await locusReady(page);
   await filledAd(page);
+  await encoderSettled(page);
+  await rankWithModel(page);
   const result = await state(page);
   expect(['webgl', 'cpu']).toContain(result.info.backend);
   expect(result.violations.every((v) => v.startsWith('script-src'))).toBe(true);

@@ -6,7 +6,8 @@ test('the federation page says which source is unavailable and why, and shows no
   page,
 }) => {
   const pageErrors = watchPageErrors(page);
-  // This branch's aggregator has no /fl/v1 routes yet, and the simulation has not been run here.
+  // The aggregator is down, and the simulation has not been run here.
+  await page.route('**/fl/v1/**', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
   await page.route('**/federation/simulation.json', (route) =>
     route.fulfill({ status: 404, body: 'not found' }),
   );

@@ -1,7 +1,7 @@
 import { isBackendChoice } from './ctr/backend-names.js';
 import { DEFAULT_ENCODER_MODEL } from './encoder/types.js';
 import { LocusError } from './errors.js';
-import type { BackendChoice, EncoderDtype, LocusConfig } from './types.js';
+import type { BackendChoice, EncoderDtype, LocusConfig, RankingConfig } from './types.js';
 
 export interface ResolvedConfig {
   catalog: LocusConfig['catalog'];
@@ -15,6 +15,39 @@ export interface ResolvedConfig {
   maxCachedEmbeddings: number;
   consent: { tcf: boolean; gpc: boolean; required: boolean; tcfTimeoutMs: number };
   interests: { taxonomyUrl: string | undefined; clusters: number };
+  ranking: {
+    caps: NonNullable<Exclude<RankingConfig['caps'], false>> | undefined;
+    blocklist: RankingConfig['blocklist'];
+    exploration: Exclude<RankingConfig['exploration'], undefined>;
+    seed: number | undefined;
+  };
+}
+
+/** Default frequency caps: the same ad at most 5 times a session and 20 times a day. */
+export const DEFAULT_CAPS = { ad: { day: 20, session: 5 } };
+
+function rankingOf(ranking: RankingConfig | undefined): ResolvedConfig['ranking'] {
+  if (ranking !== undefined && (typeof ranking !== 'object' || ranking === null))
+    invalid('ranking must be an object');
+  const exploration = ranking?.exploration ?? 'off';
+  if (
+    exploration !== 'off' &&
+    !['epsilon-greedy', 'thompson'].includes((exploration as { kind?: string }).kind ?? '')
+  ) {
+    invalid(`unknown ranking.exploration (use 'off', { kind: 'epsilon-greedy' } or { kind: 'thompson' })`);
+  }
+  const seed = ranking?.seed;
+  if (seed !== undefined && !Number.isFinite(seed)) invalid('ranking.seed must be a number');
+  for (const [list, values] of Object.entries(ranking?.blocklist ?? {})) {
+    if (!Array.isArray(values) || !values.every((v) => typeof v === 'string'))
+      invalid(`ranking.blocklist.${list} must be an array of strings`);
+  }
+  return {
+    caps: ranking?.caps === false ? undefined : (ranking?.caps ?? DEFAULT_CAPS),
+    blocklist: ranking?.blocklist,
+    exploration,
+    seed,
+  };
 }
 
 const DTYPES: EncoderDtype[] = ['q8', 'q4', 'fp32'];
@@ -95,5 +128,6 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
       tcfTimeoutMs: positive(consent.tcfTimeoutMs, 1500, 'consent.tcfTimeoutMs'),
     },
     interests: { taxonomyUrl, clusters: count(config.interests?.clusters, 5, 'interests.clusters') },
+    ranking: rankingOf(config.ranking),
   };
 }

@@ -1,19 +1,18 @@
+import { CTR_MODEL_ID } from '@locus/protocol';
 import { checkCatalog, loadCatalog } from './catalog/validate.js';
 import { type ResolvedConfig, resolveConfig } from './config.js';
 import { ConsentController } from './consent/controller.js';
 import type { CachedEncoder } from './encoder/cache.js';
 import { EncoderService } from './encoder/service.js';
-import type { Encoder } from './encoder/types.js';
 import { LocusError, toLocusError } from './errors.js';
 import { Emitter } from './events.js';
 import { pageText } from './profile/page-text.js';
 import { ProfileService } from './profile/service.js';
 import type { ProfileEvent } from './profile/tracking.js';
-import { orderAds } from './ranking/rank.js';
-import { userSignal } from './ranking/user-vector.js';
+import { CtrRuntime } from './scoring/ctr-runtime.js';
+import { Ranker, type ScoredImpression } from './scoring/ranker.js';
 import type {
   AdCandidate,
-  BackendName,
   ConsentChoice,
   ConsentInfo,
   Locus,
@@ -24,12 +23,17 @@ import type {
   RankOptions,
   TrackEvent,
 } from './types.js';
-import { dot, isZero } from './util/vector.js';
-
-type CtrModule = typeof import('./ctr/index.js');
-type CtrModelInstance = InstanceType<CtrModule['CtrModel']>;
+import { isZero } from './util/vector.js';
 
 const TRACK_TYPES = new Set(['view', 'click', 'conversion', 'dwell']);
+
+/** Runs `work` when the page is idle (soon, where there is no requestIdleCallback). */
+function idle(work: () => void): void {
+  const request = (globalThis as { requestIdleCallback?: (fn: () => void, opts?: object) => void })
+    .requestIdleCallback;
+  if (request) request(work, { timeout: 10_000 });
+  else setTimeout(work, 500);
+}
 
 /** The cached encoder as the profile sees it: an id (the vector space) and embed(). */
 const embeddingSource = (encoder: CachedEncoder) => ({
@@ -52,18 +56,25 @@ class LocusInstance implements Locus {
   /** A page read before the model was ready; learned into the profile once it is. */
   private unlearned: { text: string; url: string } | undefined;
   private readonly encoders: EncoderService;
-  private model: CtrModelInstance | undefined;
-  private gpuAdapter: LocusInfo['gpuAdapter'];
+  private readonly ctr: CtrRuntime;
+  private readonly ranker: Ranker;
+  /** What the model saw for the ads ranked lately: an impression of one becomes a training example. */
+  private scored = new Map<string, ScoredImpression>();
+  private ctrModel: { version: number; parameters: number } | undefined;
 
   constructor(
     private readonly config: ResolvedConfig,
     private readonly emitter: Emitter,
-    private readonly ctr: CtrModule,
-    private readonly backend: BackendName,
     private readonly consent: ConsentController,
     private readonly profiles: ProfileService,
   ) {
     this.events = emitter.target;
+    this.ctr = new CtrRuntime({
+      backend: config.backend,
+      assetsUrl: config.assetsUrl,
+      store: () => profiles.storeForCache(),
+      report: (error) => emitter.error(error),
+    });
     this.encoders = new EncoderService({
       ...config.encoder,
       ...(config.assetsUrl
@@ -78,31 +89,37 @@ class LocusInstance implements Locus {
       onStoreError: (err) => profiles.report(err),
       onReady: (encoder) => this.learnUnlearned(encoder),
     });
+    const { caps, blocklist, exploration, seed } = config.ranking;
+    this.ranker = new Ranker(this.ctr, profiles, this.encoders.keywords, {
+      caps,
+      blocklist,
+      exploration:
+        exploration === 'off'
+          ? { kind: 'none' }
+          : exploration.kind === 'thompson'
+            ? exploration
+            : { ...exploration, impressions: 0 },
+      seed,
+    });
   }
 
-  async start(): Promise<void> {
-    if (this.backend === 'webgpu') this.gpuAdapter = await this.ctr.gpuAdapterInfo();
-    if (this.config.catalog !== undefined) {
+  /** The catalog, and a forced backend (asked for by name: the caller wants it now). */
+  async start(catalog: Promise<unknown> | undefined): Promise<void> {
+    const backend = this.config.backend === 'auto' ? undefined : this.ctr.start().catch(() => undefined);
+    if (catalog) {
       try {
-        this.catalog = this.validated(await loadCatalog(this.config.catalog));
+        this.catalog = this.validated(await catalog);
       } catch (err) {
         this.emitter.error(toLocusError('catalog-unavailable', err));
       }
     }
+    await backend;
   }
 
   private validated(entries: unknown): AdCandidate[] {
     const { ads, rejected } = checkCatalog(entries);
     for (const error of rejected) this.emitter.error(error);
     return ads;
-  }
-
-  private ctrModel(dim: number): CtrModelInstance {
-    if (!this.model || this.model.shape.dim !== dim) {
-      this.model?.dispose();
-      this.model = this.ctr.CtrModel.initial({ dim, hidden: this.ctr.CTR_HIDDEN });
-    }
-    return this.model;
   }
 
   async observePage(): Promise<void> {
@@ -160,6 +177,10 @@ class LocusInstance implements Locus {
     if (typeof event.value === 'number' && Number.isFinite(event.value)) recorded.value = event.value;
     if (Number.isInteger(event.position) && (event.position as number) >= 0)
       recorded.position = event.position;
+    if (event.type === 'view' && recorded.adId) {
+      const features = await this.impressionFeatures(recorded.adId);
+      if (features) recorded.features = features;
+    }
     await this.profiles.track(recorded);
   }
 
@@ -167,35 +188,58 @@ class LocusInstance implements Locus {
     const ads = candidates === undefined ? this.catalog : this.validated(candidates);
     if (ads.length === 0) return [];
     const model = await this.rankingModel();
-    const encoder: Pick<Encoder, 'embed'> = model ?? this.encoders.keywords;
-    const [embeddings, [context]] = await Promise.all([
-      encoder.embed(ads.map((ad) => ad.text)),
-      this.page ? encoder.embed([this.page.text]) : Promise.resolve([undefined]),
-    ]);
-    const dim = embeddings[0]!.length;
-
-    // The profile lives in the model's vector space: without the model, or without consent to
-    // profiling, the ranking is contextual only.
-    const interest = model ? await this.profiles.interestFor(model.encoder.id) : undefined;
-    const user = userSignal(interest?.vector, context, dim);
-
-    const flat = new Float32Array(ads.length * dim);
-    embeddings.forEach((embedding, i) => {
-      flat.set(embedding, i * dim);
-    });
-    const pctr = await this.ctrModel(dim).predict(user.vector, flat);
-    const scored = ads.map((ad, i) => ({ ad, pctr: pctr[i]!, similarity: dot(user.vector, embeddings[i]!) }));
-    const ranked = orderAds(scored, user, options.limit);
-    if (model && interest && user.signal.startsWith('profile')) {
-      const vectorOf = new Map(ads.map((ad, i) => [ad.id, embeddings[i]!]));
-      const why = await this.profiles.explain(
-        interest,
-        embeddingSource(model),
-        ranked.map((r) => ({ id: r.id, vector: vectorOf.get(r.id)! })),
-      );
-      for (const r of ranked) r.explanation.interests = why.get(r.id) ?? [];
+    const outcome = await this.ranker.rank(
+      { ads, pageText: this.page?.text, slot: options.slot, limit: options.limit, now: Date.now() },
+      model,
+    );
+    for (const skip of outcome.skipped) {
+      if (skip.reason === 'missing-bid' || skip.reason === 'invalid-bid' || skip.reason === 'invalid-pctr') {
+        this.emitter.error(
+          new LocusError('invalid-catalog-entry', `ad "${skip.id}" skipped: ${skip.detail ?? skip.reason}`),
+        );
+      }
     }
-    return ranked;
+    this.rememberScored(outcome.impressions);
+    const dim = outcome.modelDim;
+    if (dim) {
+      const ctr = await this.ctr.model(dim);
+      this.ctrModel = { version: ctr.version, parameters: ctr.parameterCount };
+      idle(() => {
+        this.ctr
+          .measureBackends(dim)
+          .catch((err: unknown) => this.emitter.error(toLocusError('backend-unavailable', err)));
+      });
+    }
+    return outcome.ranked;
+  }
+
+  private rememberScored(impressions: Map<string, ScoredImpression>): void {
+    for (const [id, scored] of impressions) this.scored.set(id, scored);
+    // Bounded: the latest ranking's ads are what slots show.
+    while (this.scored.size > 2_000) this.scored.delete(this.scored.keys().next().value!);
+  }
+
+  /** What the model saw for this ad when it was ranked, encoded for training (model path only). */
+  private async impressionFeatures(adId: string): Promise<Float32Array | undefined> {
+    const seen = this.scored.get(adId);
+    if (!seen) return undefined;
+    const ctr = await this.ctr.start();
+    const codec = new ctr.CtrExampleCodec(ctr.locusCtrShape(seen.embedding.length));
+    return codec.encode({
+      user: {
+        interests: seen.interests,
+        ...(seen.history.length > 0 ? { history: { ids: seen.history } } : {}),
+      },
+      ad: { text: seen.embedding, ids: [adId] },
+      context: {
+        ...(seen.slot !== undefined ? { slot: seen.slot } : {}),
+        position: 0,
+        hour: seen.hour,
+        weekday: seen.weekday,
+        ...(seen.device ? { device: seen.device } : {}),
+      },
+      ...(seen.exposure ? { exposure: seen.exposure } : {}),
+    });
   }
 
   /**
@@ -231,20 +275,19 @@ class LocusInstance implements Locus {
   }
 
   info(): LocusInfo {
-    const model = this.model;
     return {
       consent: this.consent.info,
-      backend: this.backend,
-      gpuAdapter: this.gpuAdapter,
+      backend: this.ctr.backend,
+      gpuAdapter: this.ctr.gpuAdapter,
       encoder: {
         model: this.config.encoder.model,
         dtype: this.config.encoder.dtype,
         ...this.encoders.details,
       },
       ctrModel: {
-        id: this.ctr.CTR_MODEL_ID,
-        version: model?.version ?? 0,
-        parameters: model?.parameters ?? 0,
+        id: CTR_MODEL_ID,
+        version: this.ctrModel?.version ?? 0,
+        parameters: this.ctrModel?.parameters ?? 0,
       },
       storage: this.profiles.info(),
       catalogSize: this.catalog.length,
@@ -252,8 +295,7 @@ class LocusInstance implements Locus {
   }
 
   async dispose(): Promise<void> {
-    this.model?.dispose();
-    this.model = undefined;
+    this.ctr.dispose();
     await this.encoders.dispose();
     await this.profiles.dispose();
   }
@@ -278,15 +320,9 @@ export async function createLocus(config: LocusConfig = {}): Promise<Locus> {
   });
   const consentReady = consent.start();
 
-  const ctr = await import('./ctr/index.js');
-  let backend: BackendName;
-  try {
-    backend = await ctr.activateBackend(resolved.backend, resolved.assetsUrl);
-  } catch (err) {
-    if (resolved.backend === 'auto') throw err;
-    emitter.error(toLocusError('backend-unavailable', err));
-    backend = await ctr.activateBackend('auto', resolved.assetsUrl);
-  }
+  // The catalog downloads while consent and the profile open.
+  const catalog = resolved.catalog === undefined ? undefined : loadCatalog(resolved.catalog);
+  catalog?.catch(() => undefined);
 
   await consentReady;
   const profiles = await ProfileService.create({
@@ -301,8 +337,8 @@ export async function createLocus(config: LocusConfig = {}): Promise<Locus> {
     emitter,
   });
 
-  const locus = new LocusInstance(resolved, emitter, ctr, backend, consent, profiles);
-  await locus.start();
-  emitter.emit('locus:ready', { backend });
+  const locus = new LocusInstance(resolved, emitter, consent, profiles);
+  await locus.start(catalog);
+  emitter.emit('locus:ready', { backend: locus.info().backend });
   return locus;
 }

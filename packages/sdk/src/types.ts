@@ -37,6 +37,8 @@ export interface Explanation {
     signal: 'profile' | 'context' | 'profile+context' | 'none';
     bid?: number;
   };
+  /** The same in words ("You read about trail running"), most important first. */
+  reasons?: string[];
 }
 
 export interface RankedAd {
@@ -163,7 +165,25 @@ export interface InterestsConfig {
   clusters?: number;
 }
 
+/** The ad-serving rules rank() applies after scoring. */
+export interface RankingConfig {
+  /** Impressions per rolling day and per session, per ad and per advertiser (false: no caps). */
+  caps?: { ad?: { day?: number; session?: number }; advertiser?: { day?: number; session?: number } } | false;
+  blocklist?: { advertisers?: string[]; categories?: string[] };
+  /**
+   * Exploration, so the model sees ads it is unsure about: off by default (deterministic), or
+   * epsilon-greedy with a decaying epsilon, or Thompson sampling.
+   */
+  exploration?:
+    | 'off'
+    | { kind: 'epsilon-greedy'; initial?: number; minimum?: number; halfLife?: number }
+    | { kind: 'thompson'; strength?: number };
+  /** Seed for the random choices (tests); default: the time of the request. */
+  seed?: number;
+}
+
 export interface LocusConfig {
+  ranking?: RankingConfig;
   catalog?: AdCandidate[] | string;
   encoder?: EncoderConfig;
   backend?: BackendChoice;

@@ -86,18 +86,20 @@ describe('ProfileStore', () => {
     await store.recordExposure('ad-1', 'acme', t0 + 60_000);
     await store.recordExposure('ad-2', 'acme', t0 + 120_000);
     expect(await store.exposures('ad', ['ad-1', 'ad-2', 'ad-3'], t0 + 180_000)).toEqual([
-      { id: 'ad-1', today: 2, session: 2 },
-      { id: 'ad-2', today: 1, session: 1 },
-      { id: 'ad-3', today: 0, session: 0 },
+      { id: 'ad-1', today: 2, session: 2, total: 2, lastAt: t0 + 60_000 },
+      { id: 'ad-2', today: 1, session: 1, total: 1, lastAt: t0 + 120_000 },
+      { id: 'ad-3', today: 0, session: 0, total: 0 },
     ]);
     expect(await store.exposures('advertiser', ['acme'], t0 + 180_000)).toEqual([
-      { id: 'acme', today: 3, session: 3 },
+      { id: 'acme', today: 3, session: 3, total: 3, lastAt: t0 + 120_000 },
     ]);
     // An hour later: same day, new session. Next day: both reset.
     expect(await store.exposures('ad', ['ad-1'], t0 + 3_600_000)).toEqual([
-      { id: 'ad-1', today: 2, session: 0 },
+      { id: 'ad-1', today: 2, session: 0, total: 2, lastAt: t0 + 60_000 },
     ]);
-    expect(await store.exposures('ad', ['ad-1'], t0 + DAY)).toEqual([{ id: 'ad-1', today: 0, session: 0 }]);
+    expect(await store.exposures('ad', ['ad-1'], t0 + DAY)).toEqual([
+      { id: 'ad-1', today: 0, session: 0, total: 2, lastAt: t0 + 60_000 },
+    ]);
     store.close();
   });
 

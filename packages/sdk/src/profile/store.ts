@@ -276,7 +276,13 @@ export class ProfileStore {
     return ids.map((id, i) => {
       const row = rows[i];
       const current = row ? nextExposure(row, row, now, 0) : undefined;
-      return { id, today: current?.dayCount ?? 0, session: current?.sessionCount ?? 0 };
+      return {
+        id,
+        today: current?.dayCount ?? 0,
+        session: current?.sessionCount ?? 0,
+        total: current?.total ?? 0,
+        ...(current ? { lastAt: current.lastAt } : {}),
+      };
     });
   }
 

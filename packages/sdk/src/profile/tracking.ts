@@ -16,6 +16,8 @@ export interface ProfileEvent {
   url?: string;
   value?: number;
   position?: number;
+  /** For an ad impression: what the CTR model saw (CtrExampleCodec), so it can learn from it. */
+  features?: Float32Array;
 }
 
 export interface TrackingContext {
@@ -68,6 +70,7 @@ export async function recordEvent(
         label: 0,
         ...(slot !== undefined ? { slot } : {}),
         ...(event.position !== undefined ? { position: event.position } : {}),
+        ...(event.features ? { features: event.features } : {}),
       });
     }
     if (type === 'click' && adId !== undefined) await store.labelClick(adId, time, CLICK_WINDOW_MS, slot);

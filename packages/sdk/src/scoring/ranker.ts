@@ -1,0 +1,197 @@
+import type { CachedEncoder } from '../encoder/cache.js';
+import type { KeywordEncoder } from '../encoder/keyword-encoder.js';
+import { exposureCounts, recentClicks } from '../profile/ranking-inputs.js';
+import type { ProfileService } from '../profile/service.js';
+import {
+  type ExplorationConfig,
+  type ExposureCounts,
+  exposuresFromCounts,
+  type FrequencyCaps,
+  type RankResult,
+  rankCandidates,
+  userSignal,
+} from '../ranking/index.js';
+import type { AdCandidate, Explanation, InterestWeight, RankedAd } from '../types.js';
+import { dot } from '../util/vector.js';
+import { requestContext } from './context.js';
+import type { CtrModel, CtrRuntime } from './ctr-runtime.js';
+import { priorPctr } from './prior.js';
+
+export interface RankingRules {
+  caps: FrequencyCaps | undefined;
+  blocklist: { advertisers?: string[]; categories?: string[] } | undefined;
+  exploration: ExplorationConfig;
+  seed: number | undefined;
+}
+
+export interface RankRequest {
+  ads: AdCandidate[];
+  /** What the user is reading (the context), when known. */
+  pageText: string | undefined;
+  slot: string | undefined;
+  limit: number | undefined;
+  now: number;
+}
+
+/** What the model saw for one ranked ad: replayed as a training example if it gets an impression. */
+export interface ScoredImpression {
+  interests: Float32Array[];
+  embedding: Float32Array;
+  slot: string | undefined;
+  history: string[];
+  exposure: { count: number; hoursSinceLast?: number } | undefined;
+  hour: number;
+  weekday: number;
+  device: ReturnType<typeof requestContext>['device'];
+}
+
+export interface RankOutcome {
+  ranked: RankedAd[];
+  skipped: RankResult['skipped'];
+  /** Per ranked ad, what the model scored (absent on the keyword path: nothing to learn from). */
+  impressions: Map<string, ScoredImpression>;
+  /** The encoder width on the model path (the CTR model's text dimension). */
+  modelDim: number | undefined;
+}
+
+/**
+ * One ranking: embeds the ads and the page, scores them — with the CTR model when the encoder
+ * model is ready, else in plain JS with the model's prior over keyword vectors (no ML download)
+ * — and applies the serving rules (bids, caps, block lists, exploration, explanations).
+ */
+export class Ranker {
+  constructor(
+    private readonly ctr: CtrRuntime,
+    private readonly profiles: ProfileService,
+    private readonly keywords: KeywordEncoder,
+    private readonly rules: RankingRules,
+  ) {}
+
+  async rank(request: RankRequest, model: CachedEncoder | undefined): Promise<RankOutcome> {
+    const store = await this.profiles.storeForCache().catch(() => null);
+    const counts = store
+      ? await exposureCounts(store, request.ads, request.now).catch(() => undefined)
+      : undefined;
+    const scored = model
+      ? await this.scoreWithModel(request, model, counts)
+      : await this.scoreWithKeywords(request);
+    const result = rankCandidates({
+      candidates: request.ads,
+      pctr: scored.pctr,
+      embeddings: scored.embeddings,
+      similarity: scored.similarity,
+      now: request.now,
+      ...(counts ? { exposureCounts: counts } : {}),
+      ...(this.rules.caps ? { caps: this.rules.caps } : {}),
+      ...(this.rules.blocklist ? { blocklist: this.rules.blocklist } : {}),
+      exploration: this.rules.exploration,
+      seed: this.rules.seed ?? request.now,
+      // The page's slots are filled together by the slot module, which keeps them apart.
+      pageSize: 1,
+      limit: request.limit ?? request.ads.length,
+      signal: scored.signal,
+      ...(scored.interests ? { interests: scored.interests } : {}),
+    });
+    // Which of the user's interests drew each placed ad (its own, not the profile's top three).
+    if (scored.explain) {
+      const why = await scored.explain(result.ranked.map((r) => r.id));
+      for (const r of result.ranked) r.explanation.interests = why.get(r.id) ?? [];
+    }
+    return {
+      ranked: result.ranked,
+      skipped: result.skipped,
+      impressions: scored.impressions,
+      modelDim: model ? scored.embeddings[0]?.length : undefined,
+    };
+  }
+
+  private async scoreWithKeywords(request: RankRequest) {
+    const embeddings = await this.keywords.embed(request.ads.map((ad) => ad.text));
+    const context = request.pageText ? this.keywords.embedOne(request.pageText) : undefined;
+    const similarity = embeddings.map((embedding) => (context ? dot(context, embedding) : 0));
+    return {
+      embeddings,
+      similarity,
+      pctr: similarity.map((s) => priorPctr(s)),
+      signal: (context ? 'context' : 'none') as Explanation['features']['signal'],
+      interests: undefined,
+      impressions: new Map<string, ScoredImpression>(),
+      explain: undefined,
+    };
+  }
+
+  private async scoreWithModel(
+    request: RankRequest,
+    model: CachedEncoder,
+    counts: ExposureCounts | undefined,
+  ) {
+    const [embeddings, [context]] = await Promise.all([
+      model.embed(request.ads.map((ad) => ad.text)),
+      request.pageText ? model.embed([request.pageText]) : Promise.resolve([undefined]),
+    ]);
+    const dim = embeddings[0]!.length;
+    // The profile lives in the model's vector space; without consent to profiling it is undefined.
+    const interest = await this.profiles.interestFor(model.encoder.id);
+    const user = userSignal(interest?.vector, context, dim);
+    const page = context ?? new Float32Array(dim);
+    const store = await this.profiles.storeForCache().catch(() => null);
+    const history = interest && store ? await recentClicks(store).catch(() => []) : [];
+    const ctx = requestContext(request.slot, request.now);
+    const exposures = exposuresFromCounts(
+      request.ads.map((ad) => ad.id),
+      counts?.ads ?? new Map(),
+      request.now,
+    );
+    const ctr: CtrModel = await this.ctr.model(dim);
+    const pctr = await this.ctr.exclusive(async () => {
+      const prepared = this.ctr.prepare(
+        ctr,
+        `${model.encoder.id}|${request.ads.map((ad) => ad.id).join(',')}`,
+        request.ads.map((ad, i) => ({ id: ad.id, embedding: embeddings[i]! })),
+      );
+      return ctr.score(
+        { interests: [user.vector, page], ...(history.length > 0 ? { history: { ids: history } } : {}) },
+        { context: ctx },
+        prepared,
+        exposures,
+      );
+    });
+    const impressions = new Map<string, ScoredImpression>(
+      request.ads.map((ad, i) => [
+        ad.id,
+        {
+          interests: [user.vector, page],
+          embedding: embeddings[i]!,
+          slot: request.slot,
+          history,
+          exposure: exposures[i],
+          hour: ctx.hour!,
+          weekday: ctx.weekday!,
+          device: ctx.device,
+        },
+      ]),
+    );
+    let interests: InterestWeight[] | undefined;
+    let explain: ((ids: string[]) => Promise<Map<string, InterestWeight[]>>) | undefined;
+    if (interest && user.signal.startsWith('profile')) {
+      const source = { id: model.encoder.id, embed: (texts: string[]) => model.embed(texts) };
+      interests = (await this.profiles.summary(source)).interests;
+      const vectorOf = new Map(request.ads.map((ad, i) => [ad.id, embeddings[i]!]));
+      explain = (ids) =>
+        this.profiles.explain(
+          interest,
+          source,
+          ids.map((id) => ({ id, vector: vectorOf.get(id)! })),
+        );
+    }
+    return {
+      embeddings,
+      similarity: embeddings.map((embedding) => dot(user.vector, embedding)),
+      pctr,
+      signal: user.signal,
+      interests,
+      impressions,
+      explain,
+    };
+  }
+}
