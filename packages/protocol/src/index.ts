@@ -70,6 +70,7 @@ export {
   type PublicKeys,
   X25519_KEY_BYTES,
 } from './secagg/cohort.js';
+export { chacha20MaskKeystream, type MaskKeystream } from './secagg/mask-expansion.js';
 export type {
   MaskedInputSubmission,
   RevealedShare,

@@ -1,9 +1,16 @@
 import { p384 } from '@noble/curves/nist.js';
+import { bytesToHex } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { isProtocolError } from '../protocol-error.js';
 import { createChaCha20RandomSource, randomBytes } from '../random/random-source.js';
 import { pairwiseMaskKey, selfMaskKey, shareEncryptionKey } from './key-derivation.js';
-import { applyMask, createMaskWorkspace, expandMask } from './mask-expansion.js';
+import {
+  applyMask,
+  chacha20MaskKeystream,
+  createMaskWorkspace,
+  expandMask,
+  type MaskKeystream,
+} from './mask-expansion.js';
 import { checkThreshold, defaultThreshold, neighbourSets } from './neighbour-graph.js';
 import { combineShares, SHAMIR_PRIME, SHARE_BYTES, splitSecret } from './shamir.js';
 import { openSharePair, SHARE_CIPHERTEXT_BYTES, sealSharePair } from './share-encryption.js';
@@ -110,6 +117,43 @@ describe('mask expansion', () => {
     expect(target).not.toEqual(Uint32Array.from({ length: 1000 }, (_, i) => i * 7));
     applyMask(target, key, -1, workspace);
     expect(target).toEqual(Uint32Array.from({ length: 1000 }, (_, i) => i * 7));
+  });
+
+  it('is the RFC 8439 ChaCha20 keystream with nonce 0 from block counter 0 (appendix A.1, #1 and #2)', () => {
+    // Test vectors #1 and #2 of RFC 8439 A.1: the all-zero key and nonce at block counters 0 and 1,
+    // i.e. the first two blocks of the stream a mask of 32 words is cut from.
+    const expected =
+      '76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7' +
+      'da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586' +
+      '9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed' +
+      '29b721769ce64e43d57133b074d839d531ed1f28510afb45ace10a1f4b794d6f';
+    const output = new Uint8Array(128);
+    chacha20MaskKeystream(new Uint8Array(32), output);
+    expect(bytesToHex(output)).toBe(expected);
+    // A shorter stream is a prefix (no per-length state), also for a partial block.
+    const short = new Uint8Array(44);
+    chacha20MaskKeystream(new Uint8Array(32), short);
+    expect(bytesToHex(short)).toBe(expected.slice(0, 88));
+  });
+
+  it('expands through the injected keystream, reading its bytes as little-endian words', () => {
+    const calls: number[] = [];
+    const counting: MaskKeystream = (key, output) => {
+      calls.push(output.length);
+      chacha20MaskKeystream(key, output);
+    };
+    const key = randomBytes(random(13), 32);
+    const injected = expandMask(key, createMaskWorkspace(100, counting)).slice();
+    expect(calls).toEqual([400]);
+    expect(injected).toEqual(expandMask(key, createMaskWorkspace(100)));
+    const bytes = new Uint8Array(400);
+    chacha20MaskKeystream(key, bytes);
+    const view = new DataView(bytes.buffer);
+    expect(injected[0]).toBe(view.getUint32(0, true));
+    expect(injected[99]).toBe(view.getUint32(396, true));
+    // A keystream that writes other bytes gives another mask: nothing checks it but the tests.
+    const wrong: MaskKeystream = (_key, output) => output.fill(1);
+    expect(expandMask(key, createMaskWorkspace(100, wrong))).not.toEqual(injected);
   });
 
   it('looks uniform: word mean near 2^31 and every byte value frequent', () => {

@@ -11,6 +11,7 @@ import {
   clientShareKeys,
 } from './client.js';
 import type { CohortSetup } from './cohort.js';
+import { chacha20MaskKeystream } from './mask-expansion.js';
 import type { MaskedInputSubmission } from './messages.js';
 import {
   checkMaskedInput,
@@ -121,6 +122,20 @@ describe('secure aggregation round', () => {
     });
     expect(agreements).toBe(5 * 10);
     expect(result.survivors).toHaveLength(10);
+    expect(result.sum).toEqual(round.expected);
+  });
+
+  it('expands every mask with the injected keystream: one per survivor and per dropout pair', () => {
+    const round = runRound({ clients: 15, dropouts: [2, 5, 6, 11, 15] });
+    const lengths: number[] = [];
+    const result = serverUnmask(round.summed.state, round.responses, {
+      maskKeystream: (key, output) => {
+        lengths.push(output.length);
+        chacha20MaskKeystream(key, output);
+      },
+    });
+    expect(lengths).toHaveLength(10 + 5 * 10);
+    expect(lengths.every((length) => length === 4 * 64)).toBe(true);
     expect(result.sum).toEqual(round.expected);
   });
 

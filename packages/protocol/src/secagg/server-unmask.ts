@@ -2,7 +2,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { equalBytes } from '@noble/curves/utils.js';
 import { ProtocolError } from '../protocol-error.js';
 import { pairwiseMaskKey, selfMaskKey } from './key-derivation.js';
-import { applyMask, createMaskWorkspace } from './mask-expansion.js';
+import { applyMask, createMaskWorkspace, type MaskKeystream } from './mask-expansion.js';
 import type { UnmaskResponse } from './messages.js';
 import { neighbourhoods, requireStage, type ServerUnmaskStage } from './server.js';
 import { decodeShareValue, interpolateSecret, lagrangeCoefficientsAtZero, SHARE_BYTES } from './shamir.js';
@@ -118,6 +118,12 @@ export interface UnmaskOptions {
    * be the same function: X25519 with RFC 7748 scalar clamping.
    */
   keyAgreement?: KeyAgreement;
+  /**
+   * The ChaCha20 keystream every mask expansion uses (one per survivor, one per dropout and
+   * surviving neighbour). Default: noble's (pure JS); a Node server may pass one backed by
+   * `node:crypto`. It must write the same bytes: see {@link MaskKeystream}.
+   */
+  maskKeystream?: MaskKeystream;
 }
 
 /**
@@ -159,7 +165,7 @@ export function serverUnmask(
   const maskingKeys = reconstructAll(dropouts, keyShares, setup.threshold, 'masking key');
 
   const sum = state.maskedSum.slice();
-  const workspace = createMaskWorkspace(setup.vectorLength);
+  const workspace = createMaskWorkspace(setup.vectorLength, options.maskKeystream);
   for (const { owner, secret } of seeds)
     applyMask(sum, selfMaskKey(secret, setup.roundId, owner), -1, workspace);
   for (const { owner: dropout, secret } of maskingKeys) {
