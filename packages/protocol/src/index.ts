@@ -117,7 +117,7 @@ export type {
 } from './strategy/strategy.js';
 export { PROTOCOL_VERSION } from './version.js';
 // Wire messages.
-export { decodeBase64, encodeBase64, encodeBase64Url } from './wire/base64.js';
+export { decodeBase64, decodeBase64Words, encodeBase64, encodeBase64Url } from './wire/base64.js';
 export {
   encodeMessage,
   maxCharsForVector,
@@ -139,6 +139,7 @@ export {
   shareSubmissionOf,
   unmaskResponseOf,
 } from './wire/convert.js';
+export type { Base64WordsDecoder } from './wire/fields.js';
 export * from './wire/messages.js';
 // Workflow.
 export { type FinishedRound, type FinishRoundInput, finishRound } from './workflow/finish-round.js';

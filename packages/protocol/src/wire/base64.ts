@@ -94,6 +94,54 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/**
+ * Strict base64 of little-endian uint32 words, decoded straight into a Uint32Array: the masked
+ * input of every client (53 KB of base64 for 10k words) goes through here, and assembling words
+ * from four quads at a time skips the byte array, its copy and three quarters of the stores. Same
+ * acceptance as {@link decodeBase64} (throws `malformed`), then `wrong-length` when the bytes are
+ * not whole words.
+ */
+export function decodeBase64Words(text: string): Uint32Array<ArrayBuffer> {
+  if (text.length % 4 !== 0) malformed();
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const byteLength = (text.length / 4) * 3 - padding;
+  if (byteLength % 4 !== 0) {
+    decodeBase64(text); // A malformed text is reported as such before its length.
+    throw new ProtocolError('wrong-length', 'a uint32 vector has a multiple of 4 bytes');
+  }
+  const words = new Uint32Array(byteLength / 4);
+  // 16 characters are 12 bytes, three whole words; the padding quad is never in a full group.
+  const groups = Math.floor((padding > 0 ? text.length - 4 : text.length) / 16);
+  let w = 0;
+  for (let g = 0, i = 0; g < groups; g++, i += 16) {
+    const n0 = quad(text, i);
+    const n1 = quad(text, i + 4);
+    const n2 = quad(text, i + 8);
+    const n3 = quad(text, i + 12);
+    if ((n0 | n1 | n2 | n3) < 0) malformed();
+    // Quads hold bytes big-endian (first byte highest); words take them little-endian.
+    words[w++] = (n0 >>> 16) | (n0 & 0xff00) | ((n0 & 255) << 16) | ((n1 >>> 16) << 24);
+    words[w++] = ((n1 >>> 8) & 255) | ((n1 & 255) << 8) | (n2 & 0xff0000) | (((n2 >>> 8) & 255) << 24);
+    words[w++] = (n2 & 255) | ((n3 >>> 8) & 0xff00) | ((n3 & 0xff00) << 8) | ((n3 & 255) << 24);
+  }
+  // The rest (at most two words, with the padding quad) goes through the byte decoder.
+  const tail = decodeBase64(text.slice(16 * groups));
+  for (let k = 0; k < tail.length; k += 4, w++) {
+    words[w] = tail[k]! | (tail[k + 1]! << 8) | (tail[k + 2]! << 16) | (tail[k + 3]! << 24);
+  }
+  return words;
+}
+
+/** The 24 bits of the quad at `i`, or a negative number when a character is not in the alphabet. */
+function quad(text: string, i: number): number {
+  return (
+    (lookup(text.charCodeAt(i)) << 18) |
+    (lookup(text.charCodeAt(i + 1)) << 12) |
+    (lookup(text.charCodeAt(i + 2)) << 6) |
+    lookup(text.charCodeAt(i + 3))
+  );
+}
+
 /** The 6-bit value of a base64 character code, or −1 (also for '=' and non-ASCII). */
 function lookup(code: number): number {
   return code < 128 ? DECODE[code]! : -1;
