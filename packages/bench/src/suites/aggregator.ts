@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
+  type AggregatorMetrics,
   createAggregator,
   createLogger,
   DEFAULT_ROUND_SETTINGS,
@@ -46,6 +47,10 @@ interface RoundSample {
   sumMs: number;
   answersMs: number;
   unmaskMs: number;
+  /** Server work when masked input closed: read the inputs from SQLite, sum, store the state. */
+  sumCloseMs: number;
+  /** Server work when unmask closed: reconstruct, unmask, noise, strategy, publish. */
+  unmaskCloseMs: number;
   survivors: number;
   /** Peak growth of the JS heap plus array buffers during the round, over the idle baseline. */
   peakHeapMb: number;
@@ -67,6 +72,9 @@ export interface ThroughputRow {
   sumMs: number;
   answersMs: number;
   unmaskMs: number;
+  /** Median of sum close + unmask close: the server's compute, without HTTP, validation or ingestion. */
+  computeMs: number;
+  computeUpdatesPerSecond: number;
   peakHeapMb: number;
   peakRssMb: number;
   retainedMb: number;
@@ -298,6 +306,7 @@ async function timedRound(
   sample();
   if (server.aggregator.coordinator.current.status !== 'completed')
     throw new Error('the round did not complete');
+  const closeMs = await stageCloseMs(server.aggregator.metrics);
   gc();
   const retained = process.memoryUsage();
   await server.dispose();
@@ -307,11 +316,27 @@ async function timedRound(
     sumMs,
     answersMs,
     unmaskMs,
+    sumCloseMs: closeMs['masked-input'],
+    unmaskCloseMs: closeMs.unmask,
     survivors: survivors.length,
     peakHeapMb: peakHeap / MB,
     peakRssMb: peakRss / MB,
     retainedMb: (retained.heapUsed + retained.arrayBuffers - before.heapUsed - before.arrayBuffers) / MB,
   };
+}
+
+/**
+ * How long the server worked when closing masked input and unmask, from the aggregator's own
+ * `locus_stage_close_seconds` histogram (a fresh aggregator per round: one observation each).
+ */
+async function stageCloseMs(metrics: AggregatorMetrics): Promise<Record<'masked-input' | 'unmask', number>> {
+  const { values } = await metrics.stageCloseDuration.get();
+  const sumOf = (stage: string) => {
+    const entry = values.find((v) => v.metricName?.endsWith('_sum') && v.labels.stage === stage);
+    if (!entry) throw new Error(`no close time for ${stage}`);
+    return entry.value * 1000;
+  };
+  return { 'masked-input': sumOf('masked-input'), unmask: sumOf('unmask') };
 }
 
 const median = (values: number[]) => {
@@ -324,7 +349,9 @@ const median = (values: number[]) => {
  * Server aggregation throughput: masked updates per second through the HTTP handlers (body limit,
  * auth, wire validation, stage checks, SQLite), the sum, the unmasking (native X25519) and the
  * publication (noise, FedAvg, ledger), for a cohort of N with and without dropouts after sharing
- * keys; and the memory one round takes.
+ * keys; and the memory one round takes. Also the server's compute alone (the work done when
+ * masked input and unmask close: sum, unmask, noise, strategy, publication), the figure that
+ * excludes HTTP, per-message validation and per-message storage.
  */
 export async function aggregatorSuite(
   options: AggregatorSuiteOptions,
@@ -366,15 +393,24 @@ export async function aggregatorSuite(
       sumMs: median(list.map((s) => s.sumMs)),
       answersMs: median(list.map((s) => s.answersMs)),
       unmaskMs: median(list.map((s) => s.unmaskMs)),
+      computeMs: median(list.map((s) => s.sumCloseMs + s.unmaskCloseMs)),
+      computeUpdatesPerSecond: Math.round(
+        (survivors / median(list.map((s) => s.sumCloseMs + s.unmaskCloseMs))) * 1000,
+      ),
       peakHeapMb: Math.max(...list.map((s) => s.peakHeapMb)),
       peakRssMb: Math.max(...list.map((s) => s.peakRssMb)),
       retainedMb: median(list.map((s) => s.retainedMb)),
     });
   }
-  const best = throughput[0]!;
-  checks.push(
-    `target ≥ 2,000 masked updates/s at 0% dropouts: ${best.updatesPerSecond.toLocaleString('en')} (${best.updatesPerSecond >= 2000 ? 'met' : 'not met'})`,
-  );
+  const verdict = (perSecond: number) =>
+    `${perSecond.toLocaleString('en')} (${perSecond >= 2000 ? 'met' : 'not met'})`;
+  for (const row of throughput) {
+    checks.push(
+      `target ≥ 2,000 masked updates/s, ${row.dropouts}: end to end through the HTTP handlers ` +
+        `${verdict(row.updatesPerSecond)}; server compute only (sum + unmask + publish) ` +
+        verdict(row.computeUpdatesPerSecond),
+    );
+  }
   return { rows, throughput, checks };
 }
 
@@ -391,6 +427,8 @@ export function formatThroughputTable(rows: ThroughputRow[]): string {
     'sum ms',
     'answers ms',
     'unmask+publish ms',
+    'compute ms',
+    'compute updates/s',
     'peak heap MB',
     'process RSS MB',
     'retained MB',
@@ -407,6 +445,8 @@ export function formatThroughputTable(rows: ThroughputRow[]): string {
     r.sumMs.toFixed(0),
     r.answersMs.toFixed(0),
     r.unmaskMs.toFixed(0),
+    r.computeMs.toFixed(1),
+    r.computeUpdatesPerSecond.toLocaleString('en'),
     r.peakHeapMb.toFixed(1),
     r.peakRssMb.toFixed(1),
     r.retainedMb.toFixed(1),
