@@ -58,8 +58,10 @@ function decodeRecords(payload: Uint8Array, recordBytes: number, count: number):
     for (let k = 0; k < length; k++) {
       list.push({
         index: view.getUint32(offset, true),
-        // A plain Uint8Array copy: the store hands out Buffers, whose toJSON defeats the wire encoder.
-        bytes: new Uint8Array(payload.subarray(offset + 4, offset + 4 + recordBytes)),
+        // A plain Uint8Array view, not a copy (unmasking decodes t shares per secret, 10k at
+        // n = 100) and not a Buffer (the store hands those out; their toJSON defeats the wire
+        // encoder). Payloads are never written after they are read.
+        bytes: new Uint8Array(payload.buffer, payload.byteOffset + offset + 4, recordBytes),
       });
       offset += 4 + recordBytes;
     }

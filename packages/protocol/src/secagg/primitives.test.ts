@@ -12,7 +12,15 @@ import {
   type MaskKeystream,
 } from './mask-expansion.js';
 import { checkThreshold, defaultThreshold, neighbourSets } from './neighbour-graph.js';
-import { combineShares, SHAMIR_PRIME, SHARE_BYTES, splitSecret } from './shamir.js';
+import {
+  combineShares,
+  decodeShareValue,
+  interpolateSecret,
+  lagrangeCoefficientsAtZero,
+  SHAMIR_PRIME,
+  SHARE_BYTES,
+  splitSecret,
+} from './shamir.js';
 import { openSharePair, SHARE_CIPHERTEXT_BYTES, sealSharePair } from './share-encryption.js';
 
 const random = (byte = 1) => createChaCha20RandomSource(new Uint8Array(32).fill(byte));
@@ -25,6 +33,17 @@ function codeOf(action: () => unknown): string | undefined {
     throw error;
   }
   return undefined;
+}
+
+/** x^(p−2) mod p: the field inverse, by square-and-multiply. */
+function inverse(x: bigint): bigint {
+  let result = 1n;
+  let base = ((x % SHAMIR_PRIME) + SHAMIR_PRIME) % SHAMIR_PRIME;
+  for (let exponent = SHAMIR_PRIME - 2n; exponent > 0n; exponent >>= 1n) {
+    if (exponent & 1n) result = (result * base) % SHAMIR_PRIME;
+    base = (base * base) % SHAMIR_PRIME;
+  }
+  return result;
 }
 
 describe('Shamir secret sharing', () => {
@@ -52,6 +71,53 @@ describe('Shamir secret sharing', () => {
         ).toEqual(secret);
       }
     }
+  });
+
+  it('decodes share values as big-endian field elements and refuses p and above', () => {
+    const encode = (value: bigint) =>
+      Uint8Array.from({ length: SHARE_BYTES }, (_, k) =>
+        Number((value >> BigInt(8 * (SHARE_BYTES - 1 - k))) & 0xffn),
+      );
+    for (const value of [0n, 1n, 0x0102030405060708090an, 2n ** 256n + 5n, SHAMIR_PRIME - 1n]) {
+      expect(decodeShareValue(encode(value))).toBe(value);
+    }
+    // A view into a larger buffer at an odd offset decodes the same.
+    const backing = new Uint8Array(SHARE_BYTES + 3);
+    backing.set(encode(SHAMIR_PRIME - 2n), 3);
+    expect(decodeShareValue(backing.subarray(3))).toBe(SHAMIR_PRIME - 2n);
+    expect(codeOf(() => decodeShareValue(encode(SHAMIR_PRIME)))).toBe('malformed');
+    expect(codeOf(() => decodeShareValue(new Uint8Array(SHARE_BYTES).fill(0xff)))).toBe('malformed');
+    expect(codeOf(() => decodeShareValue(new Uint8Array(SHARE_BYTES - 1)))).toBe('wrong-length');
+  });
+
+  it('interpolates with large coefficients and values, reducing once, like field arithmetic', () => {
+    const source = random(9);
+    const secret = randomBytes(source, 32);
+    const holders = Array.from({ length: 40 }, (_, k) => 1000 + 17 * k);
+    const shares = splitSecret(secret, holders, 30, source);
+    const used = shares.slice(5, 35);
+    const coefficients = lagrangeCoefficientsAtZero(used.map((share) => share.x));
+    expect(
+      interpolateSecret(
+        used.map((share) => decodeShareValue(share.y)),
+        coefficients,
+      ),
+    ).toEqual(secret);
+    // Values near p: the unreduced sum is many times p² and must still reduce exactly (here to a
+    // value above 2^256, which is not a secret).
+    const top = used.map(() => SHAMIR_PRIME - 1n);
+    let expected = 0n;
+    for (const coefficient of coefficients) {
+      expected = (expected + (SHAMIR_PRIME - 1n) * coefficient) % SHAMIR_PRIME;
+    }
+    expect(expected >= 2n ** 256n).toBe(true);
+    expect(codeOf(() => interpolateSecret(top, coefficients))).toBe('reconstruction-failed');
+    // Moving the last value by δ moves f(0) by λ·δ: choose δ so that f(0) = 5, a valid secret.
+    const delta = ((5n - expected + SHAMIR_PRIME) * inverse(coefficients.at(-1)!)) % SHAMIR_PRIME;
+    const shifted = [...top.slice(0, -1), (top.at(-1)! + delta) % SHAMIR_PRIME];
+    const five = new Uint8Array(32);
+    five[31] = 5;
+    expect(interpolateSecret(shifted, coefficients)).toEqual(five);
   });
 
   it('fails with too-few-shares below the threshold', () => {
