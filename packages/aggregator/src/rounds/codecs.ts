@@ -7,7 +7,7 @@ import {
   type ShareSubmission,
   type UnmaskResponse,
 } from '@locus/protocol';
-import { bytesToUint32, wordsToBytes } from '../binary.js';
+import { uint32View, wordsToBytes } from '../binary.js';
 import type { StoredMessage } from '../store/index.js';
 
 /**
@@ -95,7 +95,8 @@ export function decodeRoutedShares(payload: Uint8Array): RoutedShare[] {
 export const encodeMaskedInput = (submission: MaskedInputSubmission) => wordsToBytes(submission.maskedInput);
 export const decodeMaskedInput = (message: StoredMessage): MaskedInputSubmission => ({
   sender: message.clientIndex,
-  maskedInput: bytesToUint32(message.payload),
+  // Read-only from here on (summed into the stage's total), so a view of the stored bytes will do.
+  maskedInput: uint32View(message.payload),
 });
 
 const toRecords = (shares: RevealedShare[]) => shares.map((s) => ({ index: s.owner, bytes: s.share }));
