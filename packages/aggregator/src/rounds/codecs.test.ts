@@ -76,6 +76,16 @@ describe('stored message codecs', () => {
     expect(Buffer.isBuffer(share)).toBe(false);
   });
 
+  it('refuses to encode a record of another size (the layout has no lengths)', () => {
+    expect(() =>
+      encodeUnmaskResponse({
+        sender: 1,
+        seedShares: [{ owner: 1, share: bytes(SHARE_BYTES - 1, 0) }],
+        keyShares: [],
+      }),
+    ).toThrow(/a record is 48 bytes/);
+  });
+
   it('refuses a payload of another format or with trailing bytes', () => {
     const payload = encodeRoutedShares([]);
     expect(() => decodeRoutedShares(Uint8Array.of(2, ...payload.subarray(1)))).toThrow(/format 2/);

@@ -364,7 +364,9 @@ export async function aggregatorSuite(
     `client side of ${options.clients} clients recorded once in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`,
   ];
   const samples = new Map<number, RoundSample[]>(options.dropoutRates.map((rate) => [rate, []]));
-  await timedRound(settings, clients, 0); // warm-up
+  // Warm-up, one round per rate: the timed rounds then run JIT-compiled code, as a server does
+  // after its first rounds (compilation runs on helper threads and would count as CPU time).
+  for (const rate of options.dropoutRates) await timedRound(settings, clients, rate);
   for (let r = 0; r < options.repeats; r++) {
     for (const rate of options.dropoutRates)
       samples.get(rate)!.push(await timedRound(settings, clients, rate));
