@@ -1,4 +1,4 @@
-import type { KeyAgreement, RandomSource } from '@locus/protocol';
+import type { KeyAgreement, MaskKeystream, RandomSource } from '@locus/protocol';
 import type { Logger } from 'pino';
 import { type App, createApp } from './app.js';
 import { AggregatorMetrics } from './metrics.js';
@@ -15,6 +15,8 @@ export interface AggregatorOptions {
   clock?: Clock;
   random?: RandomSource;
   keyAgreement?: () => KeyAgreement;
+  /** Default: node:crypto's ChaCha20. */
+  maskKeystream?: MaskKeystream;
   /** Close stages on time with real timers (default true; tests that move a fake clock pass false). */
   timers?: boolean;
   /** Also export Node's process metrics (the CLI does; tests need not). */
@@ -43,6 +45,7 @@ export async function createAggregator(options: AggregatorOptions): Promise<Aggr
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.keyAgreement ? { keyAgreement: options.keyAgreement } : {}),
+    ...(options.maskKeystream ? { maskKeystream: options.maskKeystream } : {}),
   });
   const app = createApp({ store, logger, metrics, federation: { coordinator, settings } });
   return { app, coordinator, metrics, close: () => coordinator.close() };

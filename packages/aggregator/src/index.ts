@@ -23,6 +23,7 @@ export {
   RoundCoordinator,
 } from './rounds/coordinator.js';
 export { RoundError, type RoundErrorCode } from './rounds/errors.js';
+export { createNativeMaskKeystream } from './rounds/native-chacha20.js';
 export { createNativeKeyAgreement } from './rounds/native-x25519.js';
 export { DEFAULT_ROUND_SETTINGS, type RateLimitSettings, type RoundSettings } from './rounds/settings.js';
 export { roundSummary } from './routes/public.js';

@@ -72,6 +72,7 @@ export {
   type PublicKeys,
   X25519_KEY_BYTES,
 } from './secagg/cohort.js';
+export { chacha20MaskKeystream, type MaskKeystream } from './secagg/mask-expansion.js';
 export type {
   MaskedInputSubmission,
   RevealedShare,
@@ -118,7 +119,7 @@ export type {
 } from './strategy/strategy.js';
 export { PROTOCOL_VERSION } from './version.js';
 // Wire messages.
-export { decodeBase64, encodeBase64, encodeBase64Url } from './wire/base64.js';
+export { decodeBase64, decodeBase64Words, encodeBase64, encodeBase64Url } from './wire/base64.js';
 export {
   encodeMessage,
   maxCharsForVector,
@@ -140,6 +141,7 @@ export {
   shareSubmissionOf,
   unmaskResponseOf,
 } from './wire/convert.js';
+export type { Base64WordsDecoder } from './wire/fields.js';
 export * from './wire/messages.js';
 // Workflow.
 export { type FinishedRound, type FinishRoundInput, finishRound } from './workflow/finish-round.js';

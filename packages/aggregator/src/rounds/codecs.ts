@@ -7,7 +7,7 @@ import {
   type ShareSubmission,
   type UnmaskResponse,
 } from '@locus/protocol';
-import { bytesToUint32, wordsToBytes } from '../binary.js';
+import { uint32View, wordsToBytes } from '../binary.js';
 import type { StoredMessage } from '../store/index.js';
 
 /**
@@ -25,9 +25,19 @@ interface IndexedBytes {
   bytes: Uint8Array;
 }
 
-function encodeRecords(lists: IndexedBytes[][]): Uint8Array {
+/**
+ * Writes lists of records of `recordBytes` bytes each, reading each item's index and bytes through
+ * the accessors: one output buffer per message and no intermediate records (an unmask answer of a
+ * 100-client cohort has 100 shares, and one arrives per survivor).
+ */
+function encodeRecords<T>(
+  lists: readonly (readonly T[])[],
+  recordBytes: number,
+  indexOf: (item: T) => number,
+  bytesOf: (item: T) => Uint8Array,
+): Uint8Array {
   let size = 0;
-  for (const list of lists) size += 5 + list.reduce((total, record) => total + 4 + record.bytes.length, 0);
+  for (const list of lists) size += 5 + list.length * (4 + recordBytes);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let offset = 0;
@@ -35,10 +45,13 @@ function encodeRecords(lists: IndexedBytes[][]): Uint8Array {
     out[offset] = FORMAT;
     view.setUint32(offset + 1, list.length, true);
     offset += 5;
-    for (const { index, bytes } of list) {
-      view.setUint32(offset, index, true);
+    for (const item of list) {
+      const bytes = bytesOf(item);
+      if (bytes.length !== recordBytes)
+        throw new Error(`a record is ${recordBytes} bytes, not ${bytes.length}`);
+      view.setUint32(offset, indexOf(item), true);
       out.set(bytes, offset + 4);
-      offset += 4 + bytes.length;
+      offset += 4 + recordBytes;
     }
   }
   return out;
@@ -58,8 +71,10 @@ function decodeRecords(payload: Uint8Array, recordBytes: number, count: number):
     for (let k = 0; k < length; k++) {
       list.push({
         index: view.getUint32(offset, true),
-        // A plain Uint8Array copy: the store hands out Buffers, whose toJSON defeats the wire encoder.
-        bytes: new Uint8Array(payload.subarray(offset + 4, offset + 4 + recordBytes)),
+        // A plain Uint8Array view, not a copy (unmasking decodes t shares per secret, 10k at
+        // n = 100) and not a Buffer (the store hands those out; their toJSON defeats the wire
+        // encoder). Payloads are never written after they are read.
+        bytes: new Uint8Array(payload.buffer, payload.byteOffset + offset + 4, recordBytes),
       });
       offset += 4 + recordBytes;
     }
@@ -69,8 +84,15 @@ function decodeRecords(payload: Uint8Array, recordBytes: number, count: number):
   return lists;
 }
 
+type SealedShare = ShareSubmission['shares'][number];
+const recipientOf = (share: SealedShare) => share.recipient;
+const ciphertextOf = (share: SealedShare | RoutedShare) => share.ciphertext;
+const senderOf = (share: RoutedShare) => share.sender;
+const ownerOf = (share: RevealedShare) => share.owner;
+const shareOf = (share: RevealedShare) => share.share;
+
 export function encodeShareSubmission(submission: ShareSubmission): Uint8Array {
-  return encodeRecords([submission.shares.map((s) => ({ index: s.recipient, bytes: s.ciphertext }))]);
+  return encodeRecords([submission.shares], SHARE_CIPHERTEXT_BYTES, recipientOf, ciphertextOf);
 }
 
 export function decodeShareSubmission(message: StoredMessage): ShareSubmission {
@@ -82,7 +104,7 @@ export function decodeShareSubmission(message: StoredMessage): ShareSubmission {
 }
 
 export function encodeRoutedShares(shares: RoutedShare[]): Uint8Array {
-  return encodeRecords([shares.map((s) => ({ index: s.sender, bytes: s.ciphertext }))]);
+  return encodeRecords([shares], SHARE_CIPHERTEXT_BYTES, senderOf, ciphertextOf);
 }
 
 export function decodeRoutedShares(payload: Uint8Array): RoutedShare[] {
@@ -93,14 +115,14 @@ export function decodeRoutedShares(payload: Uint8Array): RoutedShare[] {
 export const encodeMaskedInput = (submission: MaskedInputSubmission) => wordsToBytes(submission.maskedInput);
 export const decodeMaskedInput = (message: StoredMessage): MaskedInputSubmission => ({
   sender: message.clientIndex,
-  maskedInput: bytesToUint32(message.payload),
+  // Read-only from here on (summed into the stage's total), so a view of the stored bytes will do.
+  maskedInput: uint32View(message.payload),
 });
 
-const toRecords = (shares: RevealedShare[]) => shares.map((s) => ({ index: s.owner, bytes: s.share }));
 const fromRecords = (records: IndexedBytes[]) => records.map((r) => ({ owner: r.index, share: r.bytes }));
 
 export function encodeUnmaskResponse(response: UnmaskResponse): Uint8Array {
-  return encodeRecords([toRecords(response.seedShares), toRecords(response.keyShares)]);
+  return encodeRecords([response.seedShares, response.keyShares], SHARE_BYTES, ownerOf, shareOf);
 }
 
 export function decodeUnmaskResponse(message: StoredMessage): UnmaskResponse {

@@ -7,6 +7,7 @@ import {
   cryptoRandomSource,
   type KeyAgreement,
   type MaskedInputRequest,
+  type MaskKeystream,
   maskedInputSubmissionOf,
   type RandomSource,
   type RoutedShare,
@@ -28,6 +29,7 @@ import {
   encodeUnmaskResponse,
 } from './codecs.js';
 import { clientFault, RoundError } from './errors.js';
+import { createNativeMaskKeystream } from './native-chacha20.js';
 import { createNativeKeyAgreement } from './native-x25519.js';
 import { OpenRound } from './open-round.js';
 import type { RoundSettings } from './settings.js';
@@ -54,6 +56,8 @@ export interface CoordinatorOptions {
   random?: RandomSource;
   /** Default: node:crypto's X25519. */
   keyAgreement?: () => KeyAgreement;
+  /** The ChaCha20 keystream of mask expansion. Default: node:crypto's. */
+  maskKeystream?: MaskKeystream;
   /** Close stages on time with real timers (the server); off in tests that move a fake clock. */
   timers?: boolean;
 }
@@ -99,6 +103,7 @@ export class RoundCoordinator {
       metrics: options.metrics ?? new AggregatorMetrics(),
       strategy: createStrategy(options.settings),
       keyAgreement: options.keyAgreement ?? createNativeKeyAgreement,
+      maskKeystream: options.maskKeystream ?? createNativeMaskKeystream(),
     };
     const stored = await ctx.store.openRound();
     let round: OpenRound;

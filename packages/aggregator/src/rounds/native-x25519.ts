@@ -4,18 +4,19 @@ import type { KeyAgreement } from '@locus/protocol';
 /**
  * X25519 from node:crypto (OpenSSL), for the protocol's `serverUnmask`: recomputing dropouts'
  * pairwise masks needs one key agreement per (dropout, surviving neighbour), and OpenSSL's is about
- * 25× faster than the pure-JS default. Same function: RFC 7748 with scalar clamping. Raw keys are
- * wrapped in their fixed PKCS#8 / SPKI DER prefixes.
+ * 25× faster than the pure-JS default. Same function: RFC 7748 with scalar clamping. Secret keys
+ * are wrapped in their fixed PKCS#8 DER prefix (a JWK private key would need its public half).
  */
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
 
 function privateKeyOf(secretKey: Uint8Array): KeyObject {
   return createPrivateKey({ key: Buffer.concat([PKCS8_X25519, secretKey]), format: 'der', type: 'pkcs8' });
 }
 
+/** Public keys go in as JWK: OpenSSL's DER decoder costs about 70 µs a key, the raw import 5 µs. */
 function publicKeyOf(publicKey: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_X25519, publicKey]), format: 'der', type: 'spki' });
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url');
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   finishRound,
   isProtocolError,
   type KeyAgreement,
+  type MaskKeystream,
   type ModelInfo,
   type RandomSource,
   randomBytes,
@@ -38,6 +39,8 @@ export interface RoundContext {
   strategy: Strategy<unknown>;
   /** A fresh key agreement per unmasking (its key cache lives as long as one call). */
   keyAgreement: () => KeyAgreement;
+  /** The ChaCha20 keystream of every mask expansion (node:crypto's unless a test injects one). */
+  maskKeystream: MaskKeystream;
 }
 
 /** Protocol refusals that end a round (too few clients or shares left), as opposed to bugs. */
@@ -220,6 +223,7 @@ export async function closeUnmask(ctx: RoundContext, round: OpenRound): Promise<
     const messages = await store.messages(round.id, 'unmask');
     sum = serverUnmask(stage, decodeAll(messages, decodeUnmaskResponse), {
       keyAgreement: ctx.keyAgreement(),
+      maskKeystream: ctx.maskKeystream,
     }).sum;
   } catch (error) {
     return failOnProtocolRefusal(ctx, round, error, { responders });

@@ -1,6 +1,7 @@
 import {
   encodeMessage,
   maxCharsForVector,
+  type ParseOptions,
   PROTOCOL_VERSION,
   parseMessage,
   WIRE_MAX_CHARS,
@@ -12,6 +13,7 @@ import { cors } from 'hono/cors';
 import { bodyLimit } from '../middleware/body-limit/index.js';
 import { bearerToken, clientAddress, rateLimit, TokenBuckets } from '../middleware/rate-limit/index.js';
 import { type RoundAuthEnv, roundAuth } from '../middleware/round-auth/index.js';
+import { decodeBase64WordsNative } from '../native-base64.js';
 import type { Member, RoundCoordinator } from '../rounds/coordinator.js';
 import { clientFault, RoundError } from '../rounds/errors.js';
 import type { RoundSettings } from '../rounds/settings.js';
@@ -69,7 +71,10 @@ export function federationRoutes(coordinator: RoundCoordinator, settings: RoundS
 
   app.post('/rounds/:roundId/masked-input', tokenLimit, maskedInputLimit, auth, async (c) => {
     const member = c.get('member');
-    const message = await parse(c, 'masked-input-request', coordinator.vectorLength(member.roundId));
+    const message = await parse(c, 'masked-input-request', {
+      vectorLength: coordinator.vectorLength(member.roundId),
+      decodeWords: decodeBase64WordsNative,
+    });
     await coordinator.submitMaskedInput(sameMember(c, message), message);
     return c.body(null, 204);
   });
@@ -97,11 +102,11 @@ export function federationRoutes(coordinator: RoundCoordinator, settings: RoundS
 async function parse<K extends WireKind>(
   c: Context,
   kind: K,
-  vectorLength?: number,
+  options: ParseOptions = {},
 ): Promise<WireMessage<K>> {
   const text = await c.req.text();
   try {
-    return parseMessage(kind, text, vectorLength === undefined ? {} : { vectorLength });
+    return parseMessage(kind, text, options);
   } catch (error) {
     return clientFault(error);
   }

@@ -1,11 +1,26 @@
 import { p384 } from '@noble/curves/nist.js';
+import { bytesToHex } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { isProtocolError } from '../protocol-error.js';
 import { createChaCha20RandomSource, randomBytes } from '../random/random-source.js';
 import { pairwiseMaskKey, selfMaskKey, shareEncryptionKey } from './key-derivation.js';
-import { applyMask, createMaskWorkspace, expandMask } from './mask-expansion.js';
+import {
+  applyMask,
+  chacha20MaskKeystream,
+  createMaskWorkspace,
+  expandMask,
+  type MaskKeystream,
+} from './mask-expansion.js';
 import { checkThreshold, defaultThreshold, neighbourSets } from './neighbour-graph.js';
-import { combineShares, SHAMIR_PRIME, SHARE_BYTES, splitSecret } from './shamir.js';
+import {
+  combineShares,
+  decodeShareValue,
+  interpolateSecret,
+  lagrangeCoefficientsAtZero,
+  SHAMIR_PRIME,
+  SHARE_BYTES,
+  splitSecret,
+} from './shamir.js';
 import { openSharePair, SHARE_CIPHERTEXT_BYTES, sealSharePair } from './share-encryption.js';
 
 const random = (byte = 1) => createChaCha20RandomSource(new Uint8Array(32).fill(byte));
@@ -18,6 +33,17 @@ function codeOf(action: () => unknown): string | undefined {
     throw error;
   }
   return undefined;
+}
+
+/** x^(p−2) mod p: the field inverse, by square-and-multiply. */
+function inverse(x: bigint): bigint {
+  let result = 1n;
+  let base = ((x % SHAMIR_PRIME) + SHAMIR_PRIME) % SHAMIR_PRIME;
+  for (let exponent = SHAMIR_PRIME - 2n; exponent > 0n; exponent >>= 1n) {
+    if (exponent & 1n) result = (result * base) % SHAMIR_PRIME;
+    base = (base * base) % SHAMIR_PRIME;
+  }
+  return result;
 }
 
 describe('Shamir secret sharing', () => {
@@ -45,6 +71,53 @@ describe('Shamir secret sharing', () => {
         ).toEqual(secret);
       }
     }
+  });
+
+  it('decodes share values as big-endian field elements and refuses p and above', () => {
+    const encode = (value: bigint) =>
+      Uint8Array.from({ length: SHARE_BYTES }, (_, k) =>
+        Number((value >> BigInt(8 * (SHARE_BYTES - 1 - k))) & 0xffn),
+      );
+    for (const value of [0n, 1n, 0x0102030405060708090an, 2n ** 256n + 5n, SHAMIR_PRIME - 1n]) {
+      expect(decodeShareValue(encode(value))).toBe(value);
+    }
+    // A view into a larger buffer at an odd offset decodes the same.
+    const backing = new Uint8Array(SHARE_BYTES + 3);
+    backing.set(encode(SHAMIR_PRIME - 2n), 3);
+    expect(decodeShareValue(backing.subarray(3))).toBe(SHAMIR_PRIME - 2n);
+    expect(codeOf(() => decodeShareValue(encode(SHAMIR_PRIME)))).toBe('malformed');
+    expect(codeOf(() => decodeShareValue(new Uint8Array(SHARE_BYTES).fill(0xff)))).toBe('malformed');
+    expect(codeOf(() => decodeShareValue(new Uint8Array(SHARE_BYTES - 1)))).toBe('wrong-length');
+  });
+
+  it('interpolates with large coefficients and values, reducing once, like field arithmetic', () => {
+    const source = random(9);
+    const secret = randomBytes(source, 32);
+    const holders = Array.from({ length: 40 }, (_, k) => 1000 + 17 * k);
+    const shares = splitSecret(secret, holders, 30, source);
+    const used = shares.slice(5, 35);
+    const coefficients = lagrangeCoefficientsAtZero(used.map((share) => share.x));
+    expect(
+      interpolateSecret(
+        used.map((share) => decodeShareValue(share.y)),
+        coefficients,
+      ),
+    ).toEqual(secret);
+    // Values near p: the unreduced sum is many times p² and must still reduce exactly (here to a
+    // value above 2^256, which is not a secret).
+    const top = used.map(() => SHAMIR_PRIME - 1n);
+    let expected = 0n;
+    for (const coefficient of coefficients) {
+      expected = (expected + (SHAMIR_PRIME - 1n) * coefficient) % SHAMIR_PRIME;
+    }
+    expect(expected >= 2n ** 256n).toBe(true);
+    expect(codeOf(() => interpolateSecret(top, coefficients))).toBe('reconstruction-failed');
+    // Moving the last value by δ moves f(0) by λ·δ: choose δ so that f(0) = 5, a valid secret.
+    const delta = ((5n - expected + SHAMIR_PRIME) * inverse(coefficients.at(-1)!)) % SHAMIR_PRIME;
+    const shifted = [...top.slice(0, -1), (top.at(-1)! + delta) % SHAMIR_PRIME];
+    const five = new Uint8Array(32);
+    five[31] = 5;
+    expect(interpolateSecret(shifted, coefficients)).toEqual(five);
   });
 
   it('fails with too-few-shares below the threshold', () => {
@@ -110,6 +183,43 @@ describe('mask expansion', () => {
     expect(target).not.toEqual(Uint32Array.from({ length: 1000 }, (_, i) => i * 7));
     applyMask(target, key, -1, workspace);
     expect(target).toEqual(Uint32Array.from({ length: 1000 }, (_, i) => i * 7));
+  });
+
+  it('is the RFC 8439 ChaCha20 keystream with nonce 0 from block counter 0 (appendix A.1, #1 and #2)', () => {
+    // Test vectors #1 and #2 of RFC 8439 A.1: the all-zero key and nonce at block counters 0 and 1,
+    // i.e. the first two blocks of the stream a mask of 32 words is cut from.
+    const expected =
+      '76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7' +
+      'da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586' +
+      '9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed' +
+      '29b721769ce64e43d57133b074d839d531ed1f28510afb45ace10a1f4b794d6f';
+    const output = new Uint8Array(128);
+    chacha20MaskKeystream(new Uint8Array(32), output);
+    expect(bytesToHex(output)).toBe(expected);
+    // A shorter stream is a prefix (no per-length state), also for a partial block.
+    const short = new Uint8Array(44);
+    chacha20MaskKeystream(new Uint8Array(32), short);
+    expect(bytesToHex(short)).toBe(expected.slice(0, 88));
+  });
+
+  it('expands through the injected keystream, reading its bytes as little-endian words', () => {
+    const calls: number[] = [];
+    const counting: MaskKeystream = (key, output) => {
+      calls.push(output.length);
+      chacha20MaskKeystream(key, output);
+    };
+    const key = randomBytes(random(13), 32);
+    const injected = expandMask(key, createMaskWorkspace(100, counting)).slice();
+    expect(calls).toEqual([400]);
+    expect(injected).toEqual(expandMask(key, createMaskWorkspace(100)));
+    const bytes = new Uint8Array(400);
+    chacha20MaskKeystream(key, bytes);
+    const view = new DataView(bytes.buffer);
+    expect(injected[0]).toBe(view.getUint32(0, true));
+    expect(injected[99]).toBe(view.getUint32(396, true));
+    // A keystream that writes other bytes gives another mask: nothing checks it but the tests.
+    const wrong: MaskKeystream = (_key, output) => output.fill(1);
+    expect(expandMask(key, createMaskWorkspace(100, wrong))).not.toEqual(injected);
   });
 
   it('looks uniform: word mean near 2^31 and every byte value frequent', () => {

@@ -11,6 +11,7 @@ import {
   clientShareKeys,
 } from './client.js';
 import type { CohortSetup } from './cohort.js';
+import { chacha20MaskKeystream } from './mask-expansion.js';
 import type { MaskedInputSubmission } from './messages.js';
 import {
   checkMaskedInput,
@@ -111,7 +112,7 @@ describe('secure aggregation round', () => {
     expect(round.collected.setup.threshold).toBe(10);
     expect(round.summed.unmaskRequest.dropouts).toEqual([2, 5, 6, 11, 15]);
     // The server's key agreement is injectable (e.g. node:crypto); it is called once per
-    // (dropout, surviving neighbour) pair and nowhere else.
+    // (dropout, surviving neighbour) pair, once per dropout to check its key, and nowhere else.
     let agreements = 0;
     const result = serverUnmask(round.summed.state, round.responses, {
       keyAgreement: (secretKey, publicKey) => {
@@ -119,8 +120,22 @@ describe('secure aggregation round', () => {
         return x25519.getSharedSecret(secretKey, publicKey);
       },
     });
-    expect(agreements).toBe(5 * 10);
+    expect(agreements).toBe(5 * 10 + 5);
     expect(result.survivors).toHaveLength(10);
+    expect(result.sum).toEqual(round.expected);
+  });
+
+  it('expands every mask with the injected keystream: one per survivor and per dropout pair', () => {
+    const round = runRound({ clients: 15, dropouts: [2, 5, 6, 11, 15] });
+    const lengths: number[] = [];
+    const result = serverUnmask(round.summed.state, round.responses, {
+      maskKeystream: (key, output) => {
+        lengths.push(output.length);
+        chacha20MaskKeystream(key, output);
+      },
+    });
+    expect(lengths).toHaveLength(10 + 5 * 10);
+    expect(lengths.every((length) => length === 4 * 64)).toBe(true);
     expect(result.sum).toEqual(round.expected);
   });
 

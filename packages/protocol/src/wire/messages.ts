@@ -5,6 +5,7 @@ import { SHARE_BYTES } from '../secagg/shamir.js';
 import { SHARE_CIPHERTEXT_BYTES } from '../secagg/share-encryption.js';
 import { PROTOCOL_VERSION } from '../version.js';
 import {
+  type Base64WordsDecoder,
   boundedArray,
   bytesField,
   clientIndexField,
@@ -144,11 +145,18 @@ export const RoutedSharesSchema = v.object({
   ),
 });
 
-/** Client → server, stage 2: the masked update (little-endian uint32 words, base64). */
-export const MaskedInputRequestSchema = v.object({
-  ...roundMessage,
-  maskedInput: uint32VectorField(LIMITS.maxVectorLength),
-});
+/**
+ * Client → server, stage 2: the masked update (little-endian uint32 words, base64), with the
+ * vector decoded by `decodeWords` (parseMessage's `decodeWords` option builds one of these).
+ */
+export function maskedInputRequestSchema(decodeWords?: Base64WordsDecoder) {
+  return v.object({
+    ...roundMessage,
+    maskedInput: uint32VectorField(LIMITS.maxVectorLength, decodeWords),
+  });
+}
+
+export const MaskedInputRequestSchema = maskedInputRequestSchema();
 
 /** Server → clients, stage 3. */
 export const UnmaskRequestMessageSchema = v.object({

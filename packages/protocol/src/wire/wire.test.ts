@@ -13,6 +13,7 @@ import {
 import { serverCollectKeys, serverRouteShares, serverSumMaskedInputs } from '../secagg/server.js';
 import { serverUnmask } from '../secagg/server-unmask.js';
 import { PROTOCOL_VERSION } from '../version.js';
+import { decodeBase64Words } from './base64.js';
 import {
   encodeMessage,
   maxCharsForVector,
@@ -256,6 +257,38 @@ describe('validation errors have stable codes', () => {
     expect(codeOf('masked-input-request', text, { vectorLength: 11 })).toBe('wrong-length');
     const odd = { ...JSON.parse(text), maskedInput: btoa('abcde') };
     expect(codeOf('masked-input-request', odd)).toBe('wrong-length');
+  });
+
+  it('decodes masked inputs with an injected words decoder, with the same codes', () => {
+    const masked: WireMessage<'masked-input-request'> = {
+      protocolVersion: PROTOCOL_VERSION,
+      roundId: 'r1',
+      token: createRoundToken(seeded(4)),
+      clientIndex: 2,
+      maskedInput: randomUint32s(seeded(5), 10),
+    };
+    const text = encodeMessage('masked-input-request', masked);
+    const decoded: string[] = [];
+    const decodeWords = (base64: string) => {
+      decoded.push(base64);
+      return decodeBase64Words(base64);
+    };
+    expect(parseMessage('masked-input-request', text, { vectorLength: 10, decodeWords })).toEqual(masked);
+    expect(decoded).toEqual([JSON.parse(text).maskedInput]);
+    const codeWith = (input: unknown) => {
+      try {
+        parseMessage('masked-input-request', input, { decodeWords });
+      } catch (error) {
+        if (error instanceof WireError) return error.code;
+        throw error;
+      }
+      return undefined;
+    };
+    expect(codeWith({ ...JSON.parse(text), maskedInput: btoa('abcde') })).toBe('wrong-length');
+    expect(codeWith({ ...JSON.parse(text), maskedInput: 'AAA=AAAA' })).toBe('malformed');
+    expect(codeWith({ ...JSON.parse(text), token: 'short' })).toBe('malformed');
+    // Other kinds ignore the option.
+    expect(codeOf('check-in-request', checkIn)).toBeUndefined();
   });
 
   it('too-large for oversized bodies and arrays', () => {
