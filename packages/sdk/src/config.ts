@@ -5,6 +5,7 @@ import type { BackendChoice, EncoderDtype, LocusConfig, RankingConfig } from './
 
 export interface ResolvedConfig {
   catalog: LocusConfig['catalog'];
+  aggregator: { url: string; auto: boolean; minExamples: number } | undefined;
   backend: BackendChoice;
   encoder: { model: string; dtype: EncoderDtype; baseUrl: string; load: 'idle' | 'eager'; waitMs: number };
   assetsUrl: string | undefined;
@@ -113,6 +114,7 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
   const baseUrl = config.encoder?.baseUrl ?? (assetsUrl ? new URL('models/', assetsUrl).href : '/models/');
   return {
     catalog,
+    aggregator: aggregatorOf(config.aggregator),
     backend,
     encoder: { model, dtype, baseUrl, load, waitMs },
     assetsUrl,
@@ -130,4 +132,20 @@ export function resolveConfig(config: LocusConfig = {}): ResolvedConfig {
     interests: { taxonomyUrl, clusters: count(config.interests?.clusters, 5, 'interests.clusters') },
     ranking: rankingOf(config.ranking),
   };
+}
+
+function aggregatorOf(aggregator: LocusConfig['aggregator']): ResolvedConfig['aggregator'] {
+  if (aggregator === undefined) return undefined;
+  if (
+    typeof aggregator !== 'object' ||
+    aggregator === null ||
+    typeof aggregator.url !== 'string' ||
+    aggregator.url === ''
+  ) {
+    invalid('aggregator.url must be the URL of the aggregator (e.g. "/fl")');
+  }
+  const minExamples = aggregator.minExamples ?? 10;
+  if (!Number.isInteger(minExamples) || minExamples < 1)
+    invalid('aggregator.minExamples must be a positive integer');
+  return { url: aggregator.url, auto: aggregator.auto ?? true, minExamples };
 }

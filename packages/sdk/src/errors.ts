@@ -23,7 +23,9 @@ export type LocusErrorCode =
   | 'encoder-failed'
   | 'backend-unavailable'
   | 'command-failed'
-  | 'slot-failed';
+  | 'slot-failed'
+  /** A federated round failed (the aggregator, the network or an incompatible model). */
+  | 'federation-failed';
 
 export class LocusError extends Error {
   override readonly name = 'LocusError';

@@ -6,15 +6,18 @@ import type { CachedEncoder } from './encoder/cache.js';
 import { EncoderService } from './encoder/service.js';
 import { LocusError, toLocusError } from './errors.js';
 import { Emitter } from './events.js';
+import { DEFAULT_FEDERATION, Federation } from './fl/federation.js';
 import { pageText } from './profile/page-text.js';
 import { ProfileService } from './profile/service.js';
 import type { ProfileEvent } from './profile/tracking.js';
 import { CtrRuntime } from './scoring/ctr-runtime.js';
+import { OnlineLearning } from './scoring/learning.js';
 import { Ranker, type ScoredImpression } from './scoring/ranker.js';
 import type {
   AdCandidate,
   ConsentChoice,
   ConsentInfo,
+  FederationReport,
   Locus,
   LocusConfig,
   LocusInfo,
@@ -61,6 +64,11 @@ class LocusInstance implements Locus {
   /** What the model saw for the ads ranked lately: an impression of one becomes a training example. */
   private scored = new Map<string, ScoredImpression>();
   private ctrModel: { version: number; parameters: number } | undefined;
+  /** The encoder width once the model path ran (the CTR model's shape depends on it). */
+  private modelDim: number | undefined;
+  private readonly learning: OnlineLearning;
+  private readonly federation: Federation | undefined;
+  private federationStarted = false;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -89,6 +97,18 @@ class LocusInstance implements Locus {
       onStoreError: (err) => profiles.report(err),
       onReady: (encoder) => this.learnUnlearned(encoder),
     });
+    this.learning = new OnlineLearning(this.ctr, () => profiles.storeForCache());
+    this.federation = config.aggregator
+      ? new Federation(
+          { url: config.aggregator.url, ...DEFAULT_FEDERATION, minExamples: config.aggregator.minExamples },
+          {
+            ctr: this.ctr,
+            store: () => profiles.storeForCache(),
+            allowed: () => consent.allows('federation'),
+            dim: () => this.modelDim,
+          },
+        )
+      : undefined;
     const { caps, blocklist, exploration, seed } = config.ranking;
     this.ranker = new Ranker(this.ctr, profiles, this.encoders.keywords, {
       caps,
@@ -182,6 +202,8 @@ class LocusInstance implements Locus {
       if (features) recorded.features = features;
     }
     await this.profiles.track(recorded);
+    const dim = this.modelDim;
+    if (dim && recorded.adId) idle(() => void this.learning.maybeTrain(dim).catch(() => undefined));
   }
 
   async rank(candidates?: AdCandidate[], options: RankOptions = {}): Promise<RankedAd[]> {
@@ -202,15 +224,40 @@ class LocusInstance implements Locus {
     this.rememberScored(outcome.impressions);
     const dim = outcome.modelDim;
     if (dim) {
+      this.modelDim = dim;
       const ctr = await this.ctr.model(dim);
       this.ctrModel = { version: ctr.version, parameters: ctr.parameterCount };
-      idle(() => {
-        this.ctr
-          .measureBackends(dim)
-          .catch((err: unknown) => this.emitter.error(toLocusError('backend-unavailable', err)));
-      });
+      idle(() => this.backgroundWork(dim));
     }
     return outcome.ranked;
+  }
+
+  /**
+   * What runs when the page is idle once the model is in use: measuring the tfjs backends (once),
+   * learning from new impressions, and federated learning (adopt newer global models; take part
+   * in a round when eligible), each reported, never thrown.
+   */
+  private backgroundWork(dim: number): void {
+    const report = (code: 'backend-unavailable' | 'storage-failed' | 'federation-failed') => (err: unknown) =>
+      this.emitter.error(toLocusError(code, err));
+    void this.ctr.measureBackends(dim).catch(report('backend-unavailable'));
+    void this.learning.maybeTrain(dim).catch(report('storage-failed'));
+    if (this.federation && !this.federationStarted) {
+      this.federationStarted = true;
+      const federation = this.federation;
+      void (async () => {
+        await federation.syncGlobalModel();
+        if (this.config.aggregator?.auto) {
+          const result = await federation.federate();
+          if (result.status === 'failed') report('federation-failed')(new Error(result.reason));
+        }
+      })().catch(report('federation-failed'));
+    }
+  }
+
+  async federate(): Promise<FederationReport> {
+    if (!this.federation) return { status: 'skipped', reason: 'no-aggregator' };
+    return this.federation.federate();
   }
 
   private rememberScored(impressions: Map<string, ScoredImpression>): void {

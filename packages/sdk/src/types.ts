@@ -187,7 +187,17 @@ export interface LocusConfig {
   catalog?: AdCandidate[] | string;
   encoder?: EncoderConfig;
   backend?: BackendChoice;
-  aggregator?: { url: string };
+  /**
+   * Federated learning: the aggregator's federation root (e.g. '/fl'). With it, Locus adopts
+   * newer global models and, when the page is idle and consent allows, takes part in a round.
+   */
+  aggregator?: {
+    url: string;
+    /** Take part in rounds on its own when idle (default true); federate() works either way. */
+    auto?: boolean;
+    /** Labelled local examples needed before taking part (default 10). */
+    minExamples?: number;
+  };
   consent?: ConsentConfig;
   storage?: StorageConfig;
   interests?: InterestsConfig;
@@ -321,6 +331,28 @@ export interface ProfileExport {
   embeddings: { key: string; vector: Vector; createdAt: number }[];
 }
 
+export type FederationReport =
+  | {
+      status: 'completed';
+      roundId: string;
+      /** The global model version the update was computed against. */
+      modelVersion: number;
+      cohortSize: number;
+      /** Bytes this device sent: protocol messages only. */
+      bytesUploaded: number;
+      clippingBound: number;
+      updateNorm: number;
+      clipped: boolean;
+      examples: number;
+    }
+  | {
+      status: 'skipped';
+      reason: 'no-aggregator' | 'no-consent' | 'model-not-ready' | 'no-storage' | 'not-enough-data';
+      examples?: number;
+    }
+  | { status: 'not-selected' | 'dropped'; reason: string; bytesUploaded: number }
+  | { status: 'failed'; reason: string };
+
 export interface Locus {
   track(event: TrackEvent): Promise<void>;
   observePage(): Promise<void>;
@@ -341,6 +373,11 @@ export interface Locus {
    * deleted at once.
    */
   setConsent(choice: ConsentChoice): Promise<ConsentInfo>;
+  /**
+   * One federated round if eligible (aggregator configured, consent to federation, enough local
+   * examples, the model loaded). Only masked, clipped protocol messages leave the device.
+   */
+  federate(): Promise<FederationReport>;
   info(): LocusInfo;
   /** Receives `locus:error`, `locus:progress`, `locus:ready`, `locus:slot-filled` (also sent to window). */
   readonly events: EventTarget;

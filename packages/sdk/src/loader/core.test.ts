@@ -30,6 +30,7 @@ function recordingLocus(log: string[]): Locus {
       log.push('rank');
       return [];
     },
+    federate: async () => ({ status: 'skipped', reason: 'no-aggregator' }),
     info: () => ({}) as ReturnType<Locus['info']>,
     dispose: async () => {},
   };

@@ -12,6 +12,7 @@ import { trackDwell } from '../modules/dwell.js';
 import type {
   ConsentChoice,
   ConsentInfo,
+  FederationReport,
   Locus,
   LocusConfig,
   LocusInfo,
@@ -45,6 +46,7 @@ export interface WindowLocus {
   fillSlots(): Promise<number>;
   /** Resolves with the consent state, or null when the choice was invalid (reported). */
   setConsent(choice: ConsentChoice): Promise<ConsentInfo | null>;
+  federate(): Promise<FederationReport | null>;
   info(): LocusInfo | null;
   profile: {
     export(): Promise<ProfileExport | null>;
@@ -158,6 +160,7 @@ export function installQueue(
         return slots.fillAll();
       }),
     setConsent: (choice) => safe<ConsentInfo | null>(null, (locus) => locus.setConsent(choice)),
+    federate: () => safe<FederationReport | null>(null, (locus) => locus.federate()),
     info: () => instance?.info() ?? null,
     profile: {
       export: () => safe<ProfileExport | null>(null, (locus) => locus.profile.export()),

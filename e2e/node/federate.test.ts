@@ -1,0 +1,124 @@
+// locus.federate() end to end in Node: the SDK (real encoder, real CTR model, fake-indexeddb)
+// takes part in a round on a real aggregator over HTTP with 19 other devices, then adopts the
+// published global model.
+import 'fake-indexeddb/auto';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createAggregator,
+  createNativeKeyAgreement,
+  DEFAULT_ROUND_SETTINGS,
+  type RoundSettings,
+  SqliteStore,
+  startServer,
+} from '@locus/aggregator';
+import { initialLocusCtrModel } from '@locus/protocol';
+import { type AdCandidate, createLocus } from '@locus/sdk';
+import { runFederatedRound } from '@locus/sdk/fl';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const MODELS = dirname(
+  dirname(fileURLToPath(import.meta.resolve('@locus/models/artefacts/locus-glove-sif/config.json'))),
+);
+const DIM = 100; // locus-glove-sif
+const CATALOG: AdCandidate[] = Array.from({ length: 12 }, (_, i) => ({
+  id: `ad-${i}`,
+  text:
+    i % 2
+      ? `Running shoes for marathon training, model ${i}.`
+      : `Cast iron pans for baking bread, size ${i}.`,
+}));
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const settings = structuredClone(DEFAULT_ROUND_SETTINGS) as RoundSettings;
+  const { layoutVersion, weights } = initialLocusCtrModel(DIM);
+  settings.model = {
+    id: 'locus-ctr',
+    length: weights.length,
+    layoutVersion,
+    initialWeights: 'locus-prior',
+    textDim: DIM,
+  };
+  settings.privacy.noiseMultiplier = 0;
+  settings.cohort = { ...settings.cohort, minCohort: 20, maxCohort: 20, samplingRate: 1 };
+  settings.deadlines = { checkInMs: 20_000, shareKeysMs: 20_000, maskedInputMs: 60_000, unmaskMs: 20_000 };
+  settings.http.addressLimit = null;
+  settings.http.tokenLimit = null;
+  const store = SqliteStore.open(':memory:');
+  const aggregator = await createAggregator({
+    store,
+    settings,
+    logger: pino({ level: 'silent' }),
+    keyAgreement: createNativeKeyAgreement,
+  });
+  server = await startServer(aggregator.app, { port: 0, host: '127.0.0.1' });
+  close = async () => {
+    await server.close();
+    await aggregator.close();
+    await store.close();
+  };
+}, 60_000);
+
+afterAll(async () => close?.());
+
+describe('locus.federate()', () => {
+  it('takes part in a round with 19 other devices; the global model moves and is adopted', async () => {
+    const url = `${server.url}/fl`;
+    const locus = await createLocus({
+      catalog: CATALOG,
+      backend: 'wasm',
+      encoder: { baseUrl: MODELS, load: 'eager' },
+      storage: { dbName: 'federate-1' },
+      aggregator: { url, auto: false, minExamples: 4 },
+    });
+    expect(await locus.federate()).toMatchObject({ status: 'skipped', reason: 'model-not-ready' });
+
+    await locus.track({ type: 'view', text: 'Marathon training: long runs and race pace for runners.' });
+    const ranked = await locus.rank();
+    for (const ad of ranked.slice(0, 6)) {
+      await locus.track({ type: 'view', adId: ad.id, slot: 'side' });
+      await locus.track({ type: 'click', adId: ad.id, slot: 'side' });
+    }
+    const others = Array.from({ length: 19 }, (_, device) =>
+      runFederatedRound({
+        url,
+        modelId: 'locus-ctr',
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200))),
+        computeUpdate: async (model) => Float32Array.from(model.weights, (_, i) => ((device + i) % 7) * 1e-4),
+      }),
+    );
+    const [report, ...theirs] = await Promise.all([locus.federate(), ...others]);
+    expect(theirs.map((r) => r.status)).toEqual(Array(19).fill('completed'));
+    expect(report).toMatchObject({ status: 'completed', modelVersion: 0, cohortSize: 20, examples: 6 });
+    if (report.status !== 'completed') throw new Error('unreachable');
+    expect(report.updateNorm).toBeGreaterThan(0); // local training moved the weights
+    expect(report.bytesUploaded).toBeGreaterThan(4 * initialLocusCtrModel(DIM).weights.length);
+
+    const published = await (await fetch(`${url}/v1/model`)).json();
+    expect(published.model.version).toBe(1);
+    await locus.dispose();
+
+    // The next page view adopts version 1 when idle.
+    const next = await createLocus({
+      catalog: CATALOG,
+      backend: 'wasm',
+      encoder: { baseUrl: MODELS, load: 'eager' },
+      storage: { dbName: 'federate-1' },
+      aggregator: { url, auto: false },
+    });
+    await expect
+      .poll(
+        async () => {
+          await next.rank(); // info() reports the model rank() used
+          return next.info().ctrModel.version;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await next.dispose();
+  }, 180_000);
+});
