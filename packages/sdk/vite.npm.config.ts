@@ -17,6 +17,7 @@ export default defineConfig({
         base: 'src/base.ts',
         ctr: 'src/ctr/index.ts',
         encoder: 'src/encoder/index.ts',
+        fl: 'src/fl/index.ts',
         ranking: 'src/ranking/index.ts',
       },
       formats: ['es'],

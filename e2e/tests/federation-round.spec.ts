@@ -1,0 +1,122 @@
+import {
+  createAggregator,
+  createNativeKeyAgreement,
+  DEFAULT_ROUND_SETTINGS,
+  type RoundSettings,
+  SqliteStore,
+  startServer,
+} from '@locus/aggregator';
+import { initialLocusCtrModel, parseMessage, type WireKind } from '@locus/protocol';
+import { runFederatedRound } from '@locus/sdk/fl';
+import { expect, test } from '@playwright/test';
+import { pino } from 'pino';
+import { FIXTURES, locusReady, watchPageErrors } from './helpers.js';
+
+const DIM = 100; // the default encoder, locus-glove-sif
+/** Every message a device may send the aggregator, by route. */
+const ROUTES: [RegExp, WireKind][] = [
+  [/\/fl\/v1\/check-in$/, 'check-in-request'],
+  [/\/fl\/v1\/rounds\/[^/]+\/share-keys$/, 'share-keys-request'],
+  [/\/fl\/v1\/rounds\/[^/]+\/masked-input$/, 'masked-input-request'],
+  [/\/fl\/v1\/rounds\/[^/]+\/unmask$/, 'unmask-response'],
+];
+
+test('a real browser completes a secure round with 19 other devices; it sends protocol messages only', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const pageErrors = watchPageErrors(page);
+  const settings = structuredClone(DEFAULT_ROUND_SETTINGS) as RoundSettings;
+  const { layoutVersion, weights } = initialLocusCtrModel(DIM);
+  settings.model = {
+    id: 'locus-ctr',
+    length: weights.length,
+    layoutVersion,
+    initialWeights: 'locus-prior',
+    textDim: DIM,
+  };
+  settings.privacy.noiseMultiplier = 0.5;
+  settings.cohort = { ...settings.cohort, minCohort: 20, maxCohort: 20, samplingRate: 1 };
+  settings.deadlines = { checkInMs: 60_000, shareKeysMs: 60_000, maskedInputMs: 120_000, unmaskMs: 60_000 };
+  settings.http.addressLimit = null;
+  settings.http.tokenLimit = null;
+  settings.http.corsOrigins = [FIXTURES];
+  const store = SqliteStore.open(':memory:');
+  const aggregator = await createAggregator({
+    store,
+    settings,
+    logger: pino({ level: 'silent' }),
+    keyAgreement: createNativeKeyAgreement,
+  });
+  const server = await startServer(aggregator.app, { port: 0, host: '127.0.0.1' });
+  const url = `${server.url}/fl`;
+  const sent: { url: string; method: string; body: string | null }[] = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(server.url))
+      sent.push({ url: request.url(), method: request.method(), body: request.postData() });
+  });
+  try {
+    await page.goto(
+      `${FIXTURES}/federate.html?aggregator=${encodeURIComponent(url)}&db=federate-${Date.now()}`,
+    );
+    await locusReady(page);
+    // Read, rank with the model, see and click a few ads: the device's own training data.
+    await page.evaluate(async () => {
+      const locus = (
+        window as unknown as {
+          locus: {
+            observePage(): Promise<void>;
+            rank(): Promise<{ id: string }[]>;
+            track(e: object): Promise<void>;
+          };
+        }
+      ).locus;
+      await locus.observePage();
+      const ranked = await locus.rank();
+      for (const ad of ranked.slice(0, 4)) {
+        await locus.track({ type: 'view', adId: ad.id, slot: 'side' });
+        await locus.track({ type: 'click', adId: ad.id, slot: 'side' });
+      }
+    });
+    const others = Array.from({ length: 19 }, (_, device) =>
+      runFederatedRound({
+        url,
+        modelId: 'locus-ctr',
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200))),
+        computeUpdate: async (model) => Float32Array.from(model.weights, (_, i) => ((device + i) % 5) * 1e-4),
+      }),
+    );
+    const [report, ...theirs] = await Promise.all([
+      page.evaluate(() =>
+        (window as unknown as { locus: { federate(): Promise<unknown> } }).locus.federate(),
+      ),
+      ...others,
+    ]);
+    expect(theirs.every((r) => r.status === 'completed')).toBe(true);
+    expect(report).toMatchObject({ status: 'completed', modelVersion: 0, cohortSize: 20, examples: 4 });
+    const published = await (await fetch(`${url}/v1/model`)).json();
+    expect(published.model.version).toBe(1);
+    const ledger = await (await fetch(`${url}/v1/ledger`)).json();
+    expect(ledger.entries[0]).toMatchObject({ round: 1, contributors: 20, noiseMultiplier: 0.5 });
+
+    // The egress audit of this round: every request to the aggregator is a protocol message
+    // (or a model download), and the only upload of the update is its masked form.
+    expect(sent.length).toBeGreaterThan(4);
+    for (const { url: target, method, body } of sent) {
+      if (method === 'GET') {
+        expect(target).toMatch(/\/fl\/v1\/(model|rounds\/[^/]+\/(shares|unmask))$/);
+        continue;
+      }
+      if (method === 'OPTIONS') continue; // CORS preflight: no body
+      const route = ROUTES.find(([pattern]) => pattern.test(target));
+      expect(route, `unexpected POST ${target}`).toBeDefined();
+      expect(() => parseMessage(route![1], body ?? '')).not.toThrow();
+    }
+    expect(await page.evaluate(() => (window as unknown as { errors: string[] }).errors)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await server.close();
+    await aggregator.close();
+    await store.close();
+  }
+});
