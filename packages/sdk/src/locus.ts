@@ -6,7 +6,7 @@ import type { CachedEncoder } from './encoder/cache.js';
 import { EncoderService } from './encoder/service.js';
 import { LocusError, toLocusError } from './errors.js';
 import { Emitter } from './events.js';
-import { DEFAULT_FEDERATION, Federation } from './fl/federation.js';
+import type { Federation } from './fl/federation.js';
 import { pageText } from './profile/page-text.js';
 import { ProfileService } from './profile/service.js';
 import type { ProfileEvent } from './profile/tracking.js';
@@ -67,7 +67,8 @@ class LocusInstance implements Locus {
   /** The encoder width once the model path ran (the CTR model's shape depends on it). */
   private modelDim: number | undefined;
   private readonly learning: OnlineLearning;
-  private readonly federation: Federation | undefined;
+  /** Loaded on first use (the protocol's crypto is a chunk of its own). */
+  private federation: Promise<Federation> | undefined;
   private federationStarted = false;
 
   constructor(
@@ -98,17 +99,6 @@ class LocusInstance implements Locus {
       onReady: (encoder) => this.learnUnlearned(encoder),
     });
     this.learning = new OnlineLearning(this.ctr, () => profiles.storeForCache());
-    this.federation = config.aggregator
-      ? new Federation(
-          { url: config.aggregator.url, ...DEFAULT_FEDERATION, minExamples: config.aggregator.minExamples },
-          {
-            ctr: this.ctr,
-            store: () => profiles.storeForCache(),
-            allowed: () => consent.allows('federation'),
-            dim: () => this.modelDim,
-          },
-        )
-      : undefined;
     const { caps, blocklist, exploration, seed } = config.ranking;
     this.ranker = new Ranker(this.ctr, profiles, this.encoders.keywords, {
       caps,
@@ -242,10 +232,10 @@ class LocusInstance implements Locus {
       this.emitter.error(toLocusError(code, err));
     void this.ctr.measureBackends(dim).catch(report('backend-unavailable'));
     void this.learning.maybeTrain(dim).catch(report('storage-failed'));
-    if (this.federation && !this.federationStarted) {
+    if (this.config.aggregator && !this.federationStarted) {
       this.federationStarted = true;
-      const federation = this.federation;
       void (async () => {
+        const federation = await this.loadFederation();
         await federation.syncGlobalModel();
         if (this.config.aggregator?.auto) {
           const result = await federation.federate();
@@ -256,8 +246,25 @@ class LocusInstance implements Locus {
   }
 
   async federate(): Promise<FederationReport> {
-    if (!this.federation) return { status: 'skipped', reason: 'no-aggregator' };
-    return this.federation.federate();
+    if (!this.config.aggregator) return { status: 'skipped', reason: 'no-aggregator' };
+    return (await this.loadFederation()).federate();
+  }
+
+  private loadFederation(): Promise<Federation> {
+    const aggregator = this.config.aggregator!;
+    this.federation ??= import('./fl/federation.js').then(
+      ({ DEFAULT_FEDERATION, Federation }) =>
+        new Federation(
+          { url: aggregator.url, ...DEFAULT_FEDERATION, minExamples: aggregator.minExamples },
+          {
+            ctr: this.ctr,
+            store: () => this.profiles.storeForCache(),
+            allowed: () => this.consent.allows('federation'),
+            dim: () => this.modelDim,
+          },
+        ),
+    );
+    return this.federation;
   }
 
   private rememberScored(impressions: Map<string, ScoredImpression>): void {
