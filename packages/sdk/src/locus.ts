@@ -192,6 +192,7 @@ class LocusInstance implements Locus {
       if (features) recorded.features = features;
     }
     await this.profiles.track(recorded);
+    if (event.type === 'click') this.ranker.clicked();
     const dim = this.modelDim;
     if (dim && recorded.adId) idle(() => void this.learning.maybeTrain(dim).catch(() => undefined));
   }

@@ -60,12 +60,37 @@ export interface RankOutcome {
  * — and applies the serving rules (bids, caps, block lists, exploration, explanations).
  */
 export class Ranker {
+  /** Recent clicks and the interest summary change only on a click or a learned page: kept. */
+  private clicks: Promise<string[]> | undefined;
+  private summary: { key: string; interests: Promise<InterestWeight[]> } | undefined;
+
   constructor(
     private readonly ctr: CtrRuntime,
     private readonly profiles: ProfileService,
     private readonly keywords: KeywordEncoder,
     private readonly rules: RankingRules,
   ) {}
+
+  /** A click changed the user's history (the model's collaborative input). */
+  clicked(): void {
+    this.clicks = undefined;
+  }
+
+  private recentClicks(store: Awaited<ReturnType<ProfileService['storeForCache']>>): Promise<string[]> {
+    if (!store) return Promise.resolve([]);
+    this.clicks ??= recentClicks(store).catch(() => []);
+    return this.clicks;
+  }
+
+  private interestsInWords(
+    key: string,
+    source: { id: string; embed(texts: string[]): Promise<Float32Array[]> },
+  ): Promise<InterestWeight[]> {
+    if (this.summary?.key !== key) {
+      this.summary = { key, interests: this.profiles.summary(source).then((summary) => summary.interests) };
+    }
+    return this.summary.interests;
+  }
 
   async rank(request: RankRequest, model: CachedEncoder | undefined): Promise<RankOutcome> {
     const store = await this.profiles.storeForCache().catch(() => null);
@@ -135,7 +160,7 @@ export class Ranker {
     const user = userSignal(interest?.vector, context, dim);
     const page = context ?? new Float32Array(dim);
     const store = await this.profiles.storeForCache().catch(() => null);
-    const history = interest && store ? await recentClicks(store).catch(() => []) : [];
+    const history = interest ? await this.recentClicks(store) : [];
     const ctx = requestContext(request.slot, request.now);
     const exposures = exposuresFromCounts(
       request.ads.map((ad) => ad.id),
@@ -175,7 +200,10 @@ export class Ranker {
     let explain: ((ids: string[]) => Promise<Map<string, InterestWeight[]>>) | undefined;
     if (interest && user.signal.startsWith('profile')) {
       const source = { id: model.encoder.id, embed: (texts: string[]) => model.embed(texts) };
-      interests = (await this.profiles.summary(source)).interests;
+      interests = await this.interestsInWords(
+        `${model.encoder.id}|${interest.updatedAt}|${interest.pageViews}|${interest.weight}`,
+        source,
+      );
       const vectorOf = new Map(request.ads.map((ad, i) => [ad.id, embeddings[i]!]));
       explain = (ids) =>
         this.profiles.explain(
