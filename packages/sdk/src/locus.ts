@@ -193,6 +193,7 @@ class LocusInstance implements Locus {
     }
     await this.profiles.track(recorded);
     if (event.type === 'click') this.ranker.clicked();
+    if (event.type === 'view' && recorded.adId) this.ranker.shown();
     const dim = this.modelDim;
     if (dim && recorded.adId) idle(() => void this.learning.maybeTrain(dim).catch(() => undefined));
   }

@@ -2,9 +2,8 @@ import 'fake-indexeddb/auto';
 import { env, pipeline } from '@huggingface/transformers';
 import { modelsDir } from '@locus/models';
 import { createLocus, type Locus } from '@locus/sdk';
-import { CTR_HIDDEN, CtrModel } from '@locus/sdk/ctr';
-import * as tf from '@tensorflow/tfjs-core';
 import { syntheticCatalog } from '../ads.js';
+import { bareCtr } from '../bare-ctr.js';
 import { compare, type Row, summarize } from '../harness.js';
 
 export const PAGE =
@@ -56,8 +55,9 @@ export async function rankSuite(options: RankSuiteOptions): Promise<{ rows: Row[
     const user = normalized((await locus.profile.export()).interest!.vector);
 
     // The same model Locus builds, on the same inputs: its scores must match rank()'s exactly.
-    const model = CtrModel.initial({ dim, hidden: CTR_HIDDEN });
-    const bare = await model.predict(user, adVectors);
+    const ids = catalog.map((ad) => ad.id);
+    const model = bareCtr(dim);
+    const bare = await model.predict(user, adVectors, ids);
     const byId = new Map(catalog.map((ad, i) => [ad.id, bare[i]!]));
     const worst = Math.max(...ranked.map((ad) => Math.abs(ad.pctr - byId.get(ad.id)!)));
     if (!(worst < 1e-5)) throw new Error(`rank() and the bare model disagree by ${worst} on ${backend}`);
@@ -65,19 +65,11 @@ export async function rankSuite(options: RankSuiteOptions): Promise<{ rows: Row[
       `${backend}: rank() pCTR equals bare predict for all ${catalog.length} ads (max |Δ| ${worst.toExponential(1)})`,
     );
 
-    const userTensor = tf.tensor2d(user, [1, dim]);
-    const adTensor = tf.tensor2d(adVectors, [catalog.length, dim]);
-    const resident = async () => {
-      const p = model.predictTensors(userTensor, adTensor);
-      await p.data();
-      p.dispose();
-    };
     const [rankTimes, bareTimes] = await compare(
       () => locus.rank(),
-      () => model.predict(user, adVectors),
+      () => model.predict(user, adVectors, ids),
       options,
     );
-    const [residentTimes] = await compare(resident, async () => {}, options);
     const where = `${backend} (Node)`;
     const bareRow = summarize({
       name: `bare tfjs predict, ${catalog.length} ads`,
@@ -90,14 +82,8 @@ export async function rankSuite(options: RankSuiteOptions): Promise<{ rows: Row[
       times: rankTimes,
     });
     rankRow.ratio = rankRow.medianMs / bareRow.medianMs;
-    const residentRow = summarize({
-      name: `predict on resident tensors, ${catalog.length} ads`,
-      backend: where,
-      times: residentTimes,
-    });
-    rows.push(rankRow, bareRow, residentRow);
+    rows.push(rankRow, bareRow);
 
-    tf.dispose([userTensor, adTensor]);
     model.dispose();
     await locus.dispose();
   }

@@ -1,11 +1,11 @@
 import { type CtrShape, ctrLayout, initialCtrWeights, seededUniform } from '@locus/protocol';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priorPctr } from '../scoring/prior.js';
 import { activateBackend } from './backends.js';
 import { allocateHistory, encodeExamples, type TrainingExample, writeHistory } from './batch.js';
 import { DcnCtrModel } from './dcn-model.js';
 import { locusCtrShape } from './features.js';
-import { CtrModel } from './model.js';
 
 /** A small shape with every block present, two cross layers and two deep layers. */
 const SHAPE: CtrShape = {
@@ -91,23 +91,17 @@ describe('DcnCtrModel', () => {
     model.dispose();
   });
 
-  it('scores exactly like the walking skeleton prior-only CtrModel before training', async () => {
+  it('scores exactly the prior σ(logit 2% + 8·cos) before training (what the plain-JS path computes)', async () => {
     const dim = 12;
-    const old = CtrModel.initial({ dim, hidden: 32 });
     const model = DcnCtrModel.create(locusCtrShape(dim));
     const userVector = unit(vector(dim));
     const adVectors = Array.from({ length: 20 }, () => unit(vector(dim)));
-    const flat = new Float32Array(20 * dim);
-    adVectors.forEach((v, i) => {
-      flat.set(v, i * dim);
-    });
-    const before = await old.predict(userVector, flat);
     const prepared = model.prepareAds(adVectors.map((text, i) => ({ text, ids: [`ad-${i}`] })));
-    const after = await model.score({ interests: [userVector] }, { context: { slot: 'sidebar' } }, prepared);
-    after.forEach((p, i) => {
-      expect(p).toBeCloseTo(before[i]!, 6);
+    const scored = await model.score({ interests: [userVector] }, { context: { slot: 'sidebar' } }, prepared);
+    scored.forEach((p, i) => {
+      const cos = adVectors[i]!.reduce((sum, x, k) => sum + x * userVector[k]!, 0);
+      expect(p).toBeCloseTo(priorPctr(cos), 6);
     });
-    old.dispose();
     model.dispose();
   });
 

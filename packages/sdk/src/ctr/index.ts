@@ -1,6 +1,7 @@
 /** The tfjs side of Locus, loaded as one lazy chunk (tfjs-core + the chosen backend). */
 
 export type { CtrLayout, CtrPrior, CtrShape } from '@locus/protocol';
+export { CTR_LAYOUT_VERSION, CTR_MODEL_ID, ctrLayout, initialCtrWeights } from '@locus/protocol';
 export {
   type BackendChoice,
   type BackendChoiceCache,
@@ -59,20 +60,6 @@ export {
   type RequestContext,
 } from './features.js';
 export { LocalFactors } from './local-factors.js';
-/**
- * The walking skeleton's prior-only scorer (layout v1), kept so that locus.ts builds until it
- * moves to DcnCtrModel; `PriorCtrModel` is the same class under the name it will keep.
- * DcnCtrModel.create(locusCtrShape(dim)) reproduces its scores exactly before training.
- */
-export {
-  CTR_HIDDEN,
-  CTR_LAYOUT_VERSION,
-  CTR_MODEL_ID,
-  CtrModel,
-  CtrModel as PriorCtrModel,
-  ctrLayout,
-  initialCtrWeights,
-} from './model.js';
 export {
   checkSavedCtrModel,
   loadCtrModel,

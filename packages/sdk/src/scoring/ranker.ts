@@ -17,6 +17,9 @@ import { requestContext } from './context.js';
 import type { CtrModel, CtrRuntime } from './ctr-runtime.js';
 import { priorPctr } from './prior.js';
 
+/** Ads per ranking that get their own "which interests drew it" (a page has a few slots). */
+const EXPLAINED_ADS = 12;
+
 export interface RankingRules {
   caps: FrequencyCaps | undefined;
   blocklist: { advertisers?: string[]; categories?: string[] } | undefined;
@@ -62,6 +65,8 @@ export interface RankOutcome {
 export class Ranker {
   /** Recent clicks and the interest summary change only on a click or a learned page: kept. */
   private clicks: Promise<string[]> | undefined;
+  /** Exposure counts of the last ad set, until the next impression (one IndexedDB read per page). */
+  private counts: { key: string; value: Promise<ExposureCounts | undefined> } | undefined;
   private summary: { key: string; interests: Promise<InterestWeight[]> } | undefined;
 
   constructor(
@@ -74,6 +79,23 @@ export class Ranker {
   /** A click changed the user's history (the model's collaborative input). */
   clicked(): void {
     this.clicks = undefined;
+  }
+
+  /** An impression changed the exposure counts (caps, the model's exposure features). */
+  shown(): void {
+    this.counts = undefined;
+  }
+
+  private exposureCounts(ads: readonly AdCandidate[], now: number): Promise<ExposureCounts | undefined> {
+    const key = ads.map((ad) => ad.id).join('\n');
+    if (this.counts?.key !== key) {
+      const value = this.profiles
+        .storeForCache()
+        .then((store) => (store ? exposureCounts(store, ads, now) : undefined))
+        .catch(() => undefined);
+      this.counts = { key, value };
+    }
+    return this.counts.value;
   }
 
   private recentClicks(store: Awaited<ReturnType<ProfileService['storeForCache']>>): Promise<string[]> {
@@ -93,10 +115,7 @@ export class Ranker {
   }
 
   async rank(request: RankRequest, model: CachedEncoder | undefined): Promise<RankOutcome> {
-    const store = await this.profiles.storeForCache().catch(() => null);
-    const counts = store
-      ? await exposureCounts(store, request.ads, request.now).catch(() => undefined)
-      : undefined;
+    const counts = await this.exposureCounts(request.ads, request.now);
     const scored = model
       ? await this.scoreWithModel(request, model, counts)
       : await this.scoreWithKeywords(request);
@@ -117,10 +136,12 @@ export class Ranker {
       signal: scored.signal,
       ...(scored.interests ? { interests: scored.interests } : {}),
     });
-    // Which of the user's interests drew each placed ad (its own, not the profile's top three).
+    // Which of the user's interests drew each ad likely to be shown (its own, not the profile's
+    // top three); the long tail keeps the profile's top interests.
     if (scored.explain) {
-      const why = await scored.explain(result.ranked.map((r) => r.id));
-      for (const r of result.ranked) r.explanation.interests = why.get(r.id) ?? [];
+      const shown = result.ranked.slice(0, Math.max(request.limit ?? 0, EXPLAINED_ADS));
+      const why = await scored.explain(shown.map((r) => r.id));
+      for (const r of shown) r.explanation.interests = why.get(r.id) ?? [];
     }
     return {
       ranked: result.ranked,

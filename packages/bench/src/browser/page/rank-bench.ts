@@ -1,7 +1,6 @@
 import { createLocus, type Locus } from '@locus/sdk';
 import { gpuAdapterInfo } from '@locus/sdk/ctr';
 import { loadEncoder } from '@locus/sdk/encoder';
-import * as tf from '@tensorflow/tfjs-core';
 import { syntheticCatalog } from '../../ads.js';
 import { bareCtr } from './ctr-adapter.js';
 import type { RankBenchOptions, RankBenchResult } from './protocol.js';
@@ -87,7 +86,8 @@ export async function runRankBench(options: RankBenchOptions): Promise<RankBench
     const adVectors = flatten(allVectors.slice(0, size));
 
     const bare = bareCtr(dim);
-    const scores = await bare.predict(user, adVectors);
+    const ids = ads.map((ad) => ad.id);
+    const scores = await bare.predict(user, adVectors, ids);
     const byId = new Map(ads.map((ad, i) => [ad.id, scores[i]!]));
     const worst = Math.max(...ranked.map((ad) => Math.abs(ad.pctr - byId.get(ad.id)!)));
     if (!(worst < 1e-5)) throw new Error(`rank() and the bare model disagree by ${worst} on ${backendLabel}`);
@@ -95,20 +95,16 @@ export async function runRankBench(options: RankBenchOptions): Promise<RankBench
       `${backendLabel}: rank() pCTR equals bare predict for all ${size} ads (max |Δ| ${worst.toExponential(1)})`,
     );
 
-    const userTensor = tf.tensor2d(user, [1, dim]);
-    const adTensor = tf.tensor2d(adVectors, [size, dim]);
     const times = await interleave(
       [
         { name: 'rank', run: () => locus.rank() },
-        { name: 'bare', run: () => bare.predict(user, adVectors) },
-        { name: 'resident', run: () => bare.predictResident(userTensor, adTensor) },
+        { name: 'bare', run: () => bare.predict(user, adVectors, ids) },
       ],
       { warmup: options.warmup, iterations: options.iterations[index]! },
     );
-    for (const variant of ['rank', 'bare', 'resident']) {
+    for (const variant of ['rank', 'bare']) {
       samples.push({ variant, backend: backendLabel, items: size, size, times: times[variant]! });
     }
-    tf.dispose([userTensor, adTensor]);
     bare.dispose();
     await locus.dispose();
   }

@@ -18,7 +18,6 @@ const PAGE_TEXT =
 const NAMES: Record<string, string> = {
   rank: 'rank(), cached embeddings',
   bare: 'bare tfjs predict, same model and inputs',
-  resident: 'predict on resident tensors',
 };
 
 /**
@@ -55,10 +54,9 @@ export async function browserRankSuite(options: BrowserRankOptions): Promise<Sui
               const name = `${NAMES[variant]}, ${size.toLocaleString('en')} ads`;
               return summarize({ name, backend: sample.backend, times: sample.times });
             };
-            const [rank, bare, resident] = [of('rank'), of('bare'), of('resident')];
+            const [rank, bare] = [of('rank'), of('bare')];
             rank.ratio = rank.medianMs / bare.medianMs;
-            resident.ratio = resident.medianMs / bare.medianMs;
-            rows.push(rank, bare, resident);
+            rows.push(rank, bare);
           }
         } catch (err) {
           // One backend failing (e.g. no WebGPU adapter) must not hide the other's figures.
