@@ -166,3 +166,33 @@ describe('text the encoder cannot read', () => {
     for (const ad of ranked) expect(Number.isFinite(ad.score)).toBe(true);
   });
 });
+
+describe('exposure fairness in info()', () => {
+  it('reports each advertiser’s and category’s share of this user’s impressions', async () => {
+    const l = await createLocus({
+      catalog: [
+        { id: 'a1', text: 'Running shoes for race day.', advertiser: 'Stride', category: 'sports' },
+        { id: 'a2', text: 'Trail shoes for long runs.', advertiser: 'Stride', category: 'sports' },
+        { id: 'b1', text: 'A cast iron pan for bread.', advertiser: 'Hearth', category: 'cooking' },
+      ],
+      backend: 'cpu',
+      encoder: { baseUrl: MODELS, load: 'eager' },
+      storage: { dbName: `api-${db++}` },
+    });
+    locus = l;
+    for (const adId of ['a1', 'a2', 'a1', 'b1']) await l.track({ type: 'view', adId, slot: 'side' });
+    await expect.poll(() => l.info().fairness?.impressions, { timeout: 5_000 }).toBe(4);
+    expect(l.info().fairness).toMatchObject({
+      days: 30,
+      advertisers: [
+        { key: 'Stride', impressions: 3, share: 0.75 },
+        { key: 'Hearth', impressions: 1, share: 0.25 },
+      ],
+      categories: [
+        { key: 'sports', impressions: 3, share: 0.75 },
+        { key: 'cooking', impressions: 1, share: 0.25 },
+      ],
+      advertiserConcentration: 0.75 ** 2 + 0.25 ** 2,
+    });
+  });
+});

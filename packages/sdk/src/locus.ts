@@ -8,8 +8,10 @@ import { LocusError, toLocusError } from './errors.js';
 import { Emitter } from './events.js';
 import type { Federation } from './fl/federation.js';
 import { pageText } from './profile/page-text.js';
+import { impressionRecords } from './profile/ranking-inputs.js';
 import { ProfileService } from './profile/service.js';
 import type { ProfileEvent } from './profile/tracking.js';
+import { type ExposureFairnessReport, exposureFairness } from './ranking/index.js';
 import { CtrRuntime } from './scoring/ctr-runtime.js';
 import { OnlineLearning } from './scoring/learning.js';
 import { Ranker, type ScoredImpression } from './scoring/ranker.js';
@@ -64,6 +66,8 @@ class LocusInstance implements Locus {
   /** What the model saw for the ads ranked lately: an impression of one becomes a training example. */
   private scored = new Map<string, ScoredImpression>();
   private ctrModel: { version: number; parameters: number } | undefined;
+  /** Share of impressions per advertiser and category over 30 days (refreshed after impressions). */
+  private fairness: ExposureFairnessReport | undefined;
   /** The encoder width once the model path ran (the CTR model's shape depends on it). */
   private modelDim: number | undefined;
   private readonly learning: OnlineLearning;
@@ -93,6 +97,11 @@ class LocusInstance implements Locus {
           }
         : {}),
       store: () => profiles.storeForCache(),
+      // The measured WebGPU/WASM choice for transformer models, remembered per model and browser.
+      measurements: {
+        get: async (key) => (await profiles.storeForCache())?.measurement(key),
+        put: async (key, value) => (await profiles.storeForCache())?.setMeasurement(key, value as never),
+      },
       onProgress: (progress) => emitter.emit('locus:progress', progress),
       onError: (error) => emitter.error(error),
       onStoreError: (err) => profiles.report(err),
@@ -113,6 +122,14 @@ class LocusInstance implements Locus {
     });
   }
 
+  /** Recomputes the exposure-fairness report from the impression log (measurement data). */
+  private async refreshFairness(): Promise<void> {
+    const store = await this.profiles.storeForCache().catch(() => null);
+    if (!store) return;
+    const now = Date.now();
+    this.fairness = exposureFairness(await impressionRecords(store, this.catalog, now), now, 30);
+  }
+
   /** The catalog, and a forced backend (asked for by name: the caller wants it now). */
   async start(catalog: Promise<unknown> | undefined): Promise<void> {
     const backend = this.config.backend === 'auto' ? undefined : this.ctr.start().catch(() => undefined);
@@ -124,6 +141,7 @@ class LocusInstance implements Locus {
       }
     }
     await backend;
+    idle(() => void this.refreshFairness().catch(() => undefined));
   }
 
   private validated(entries: unknown): AdCandidate[] {
@@ -193,7 +211,10 @@ class LocusInstance implements Locus {
     }
     await this.profiles.track(recorded);
     if (event.type === 'click') this.ranker.clicked();
-    if (event.type === 'view' && recorded.adId) this.ranker.shown();
+    if (event.type === 'view' && recorded.adId) {
+      this.ranker.shown();
+      idle(() => void this.refreshFairness().catch(() => undefined));
+    }
     const dim = this.modelDim;
     if (dim && recorded.adId) idle(() => void this.learning.maybeTrain(dim).catch(() => undefined));
   }
@@ -346,6 +367,7 @@ class LocusInstance implements Locus {
         parameters: this.ctrModel?.parameters ?? 0,
       },
       storage: this.profiles.info(),
+      ...(this.fairness ? { fairness: this.fairness } : {}),
       catalogSize: this.catalog.length,
     };
   }

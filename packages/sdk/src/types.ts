@@ -263,6 +263,17 @@ export interface LocusInfo {
     };
   };
   ctrModel: { id: string; version: number; parameters: number };
+  /**
+   * Exposure fairness: each advertiser's and category's share of this user's impressions over
+   * the last 30 days, and their concentration (Herfindahl index). Absent without stored events.
+   */
+  fairness?: {
+    days: number;
+    impressions: number;
+    advertisers: { key: string; impressions: number; share: number }[];
+    categories: { key: string; impressions: number; share: number }[];
+    advertiserConcentration: number;
+  };
   storage: StorageInfo;
   catalogSize: number;
 }
