@@ -50,6 +50,8 @@ test('a real browser completes a secure round with 19 other devices; it sends pr
   });
   const server = await startServer(aggregator.app, { port: 0, host: '127.0.0.1' });
   const url = `${server.url}/fl`;
+  const workers: string[] = [];
+  page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
   const sent: { url: string; method: string; body: string | null }[] = [];
   page.on('request', (request) => {
     if (request.url().startsWith(server.url))
@@ -94,6 +96,7 @@ test('a real browser completes a secure round with 19 other devices; it sends pr
     ]);
     expect(theirs.every((r) => r.status === 'completed')).toBe(true);
     expect(report).toMatchObject({ status: 'completed', modelVersion: 0, cohortSize: 20, examples: 4 });
+    expect(workers).toContain('/locus/fl-worker.js'); // the round's crypto ran off the main thread
     const published = await (await fetch(`${url}/v1/model`)).json();
     expect(published.model.version).toBe(1);
     const ledger = await (await fetch(`${url}/v1/ledger`)).json();

@@ -47,10 +47,15 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
-    // encoder-worker.js is an entry of its own: a module worker that shares chunks with the core
-    // and loads transformers.js only for transformer models.
+    // The workers are entries of their own (module workers sharing chunks with the core):
+    // encoder-worker.js loads transformers.js only for transformer models; fl-worker.js runs a
+    // federated round's crypto off the main thread.
     lib: {
-      entry: { 'locus-core': 'src/loader/core.ts', 'encoder-worker': 'src/encoder/worker.ts' },
+      entry: {
+        'locus-core': 'src/loader/core.ts',
+        'encoder-worker': 'src/encoder/worker.ts',
+        'fl-worker': 'src/fl/worker.ts',
+      },
       formats: ['es'],
     },
     rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },

@@ -278,7 +278,12 @@ class LocusInstance implements Locus {
     this.federation ??= import('./fl/federation.js').then(
       ({ DEFAULT_FEDERATION, Federation }) =>
         new Federation(
-          { url: aggregator.url, ...DEFAULT_FEDERATION, minExamples: aggregator.minExamples },
+          {
+            url: aggregator.url,
+            ...DEFAULT_FEDERATION,
+            minExamples: aggregator.minExamples,
+            ...(this.config.assetsUrl ? { workerUrl: new URL('fl-worker.js', this.config.assetsUrl) } : {}),
+          },
           {
             ctr: this.ctr,
             store: () => this.profiles.storeForCache(),

@@ -16,6 +16,8 @@ export interface FederationOptions {
   retries: number;
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
   sleep?: (ms: number) => Promise<void>;
+  /** fl-worker.js (served beside locus.js): the round's crypto runs there, off the main thread. */
+  workerUrl?: URL;
 }
 
 export const DEFAULT_FEDERATION = { minExamples: 10, localSteps: 5, retries: 3 };
@@ -63,14 +65,21 @@ export class Federation {
     const sleep = this.options.sleep ?? realSleep;
     for (let attempt = 0; ; attempt++) {
       try {
-        const report = await runFederatedRound({
+        const round = {
           url: this.options.url,
           modelId: CTR_MODEL_ID,
-          ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
-          sleep,
           ...(this.deps.onStage ? { onStage: this.deps.onStage } : {}),
-          computeUpdate: (global) => this.localUpdate(global, dim, examples),
-        });
+          computeUpdate: (global: GlobalModel) => this.localUpdate(global, dim, examples),
+        };
+        const workerUrl = this.options.workerUrl;
+        const report =
+          workerUrl && typeof Worker !== 'undefined'
+            ? await (await import('./worker-client.js')).runRoundInWorker(workerUrl, round)
+            : await runFederatedRound({
+                ...round,
+                sleep,
+                ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+              });
         return report.status === 'completed'
           ? { ...report, examples: examples.length }
           : { status: report.status, reason: report.reason, bytesUploaded: report.bytesUploaded };
