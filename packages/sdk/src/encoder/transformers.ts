@@ -56,9 +56,11 @@ export async function createTransformersEncoder(options: TransformersEncoderOpti
     const onnxWasm = env.backends.onnx?.wasm;
     if (onnxWasm && options.ortWasmUrl) {
       // Without this, onnxruntime-web silently fetches its wasm from a public CDN.
+      // The folder may be given as a path: resolve it against the page (or worker) address.
+      const folder = new URL(options.ortWasmUrl, globalThis.location?.href);
       onnxWasm.wasmPaths = {
-        mjs: new URL('ort-wasm-simd-threaded.asyncify.mjs', options.ortWasmUrl).href,
-        wasm: new URL('ort-wasm-simd-threaded.asyncify.wasm', options.ortWasmUrl).href,
+        mjs: new URL('ort-wasm-simd-threaded.asyncify.mjs', folder).href,
+        wasm: new URL('ort-wasm-simd-threaded.asyncify.wasm', folder).href,
       };
     }
     const onProgress = options.onProgress;
