@@ -73,6 +73,11 @@ describe('createLocus in Node', () => {
     await l.track({ type: 'view', text: SPORTS.replace('football', 'soccer') });
     const afterSports = await l.rank();
     expect(afterSports.slice(0, 2).map((ad) => categoryOf(ad.id))).toEqual(['sports', 'sports']);
+    // Why, in words: the interest the profile names, from the model's own contributions.
+    const [top] = afterSports;
+    expect(top!.explanation.features.signal).toBe('profile+context');
+    expect(top!.explanation.interests[0]?.label).toMatch(/sport/i);
+    expect(top!.explanation.reasons?.[0]).toMatch(/^You read about /);
     for (let i = 0; i < 4; i++) await l.track({ type: 'view', text: `${COOKING} Recipe ${i}.` });
     const afterCooking = await l.rank();
     expect(afterCooking.slice(0, 2).map((ad) => categoryOf(ad.id))).toEqual(['cooking', 'cooking']);

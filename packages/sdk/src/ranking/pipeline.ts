@@ -212,6 +212,11 @@ export function rankCandidates(input: RankInput): RankResult {
       skip(eligible[i]!.ad.id, 'same-advertiser-on-page', `advertiser ${eligible[i]!.ad.advertiser}`);
   }
 
+  // The profile's strongest interests: the same for every ad (each ad may narrow them later).
+  const topInterests = [...(input.interests ?? [])]
+    .filter((x) => Number.isFinite(x.weight))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 3);
   const ranked = order.map((i): RankedCandidate => {
     const { ad, pctr, score, index } = eligible[i]!;
     const similarity = Number(input.similarity?.[index] ?? 0);
@@ -230,10 +235,7 @@ export function rankCandidates(input: RankInput): RankResult {
       explored,
       ...(ad.bid !== undefined ? { bid: ad.bid } : {}),
     });
-    const interests = [...(input.interests ?? [])]
-      .filter((x) => Number.isFinite(x.weight))
-      .sort((a, b) => b.weight - a.weight)
-      .slice(0, 3);
+    const interests = [...topInterests];
     return {
       id: ad.id,
       score,

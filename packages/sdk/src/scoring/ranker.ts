@@ -17,8 +17,25 @@ import { requestContext } from './context.js';
 import type { CtrModel, CtrRuntime } from './ctr-runtime.js';
 import { priorPctr } from './prior.js';
 
-/** Ads per ranking that get their own "which interests drew it" (a page has a few slots). */
+/** Ads per ranking explained in full (own interests, model contributions): a page has a few slots. */
 const EXPLAINED_ADS = 12;
+
+/** Indices of the `count` best candidates by bid × pCTR (or pCTR), without sorting them all. */
+function topIndices(ads: readonly AdCandidate[], pctr: ArrayLike<number>, count: number): number[] {
+  const score = (i: number) => {
+    const p = pctr[i]!;
+    const value = ads[i]!.bid === undefined ? p : ads[i]!.bid! * p;
+    return Number.isFinite(value) ? value : Number.NEGATIVE_INFINITY;
+  };
+  const top: number[] = [];
+  for (let i = 0; i < ads.length; i++) {
+    if (top.length < count) top.push(i);
+    else if (score(i) > score(top[top.length - 1]!)) top[top.length - 1] = i;
+    else continue;
+    top.sort((a, b) => score(b) - score(a));
+  }
+  return top;
+}
 
 export interface RankingRules {
   caps: FrequencyCaps | undefined;
@@ -135,6 +152,7 @@ export class Ranker {
       limit: request.limit ?? request.ads.length,
       signal: scored.signal,
       ...(scored.interests ? { interests: scored.interests } : {}),
+      ...(scored.contributions ? { contributions: scored.contributions } : {}),
     });
     // Which of the user's interests drew each ad likely to be shown (its own, not the profile's
     // top three); the long tail keeps the profile's top interests.
@@ -163,6 +181,7 @@ export class Ranker {
       interests: undefined,
       impressions: new Map<string, ScoredImpression>(),
       explain: undefined,
+      contributions: undefined,
     };
   }
 
@@ -189,18 +208,29 @@ export class Ranker {
       request.now,
     );
     const ctr: CtrModel = await this.ctr.model(dim);
-    const pctr = await this.ctr.exclusive(async () => {
+    const ctrModule = await this.ctr.start();
+    const userInput = {
+      interests: [user.vector, page],
+      ...(history.length > 0 ? { history: { ids: history } } : {}),
+    };
+    const { pctr, contributions } = await this.ctr.exclusive(async () => {
       const prepared = this.ctr.prepare(
         ctr,
         `${model.encoder.id}|${request.ads.map((ad) => ad.id).join(',')}`,
         request.ads.map((ad, i) => ({ id: ad.id, embedding: embeddings[i]! })),
       );
-      return ctr.score(
-        { interests: [user.vector, page], ...(history.length > 0 ? { history: { ids: history } } : {}) },
+      const pctr = await ctr.score(userInput, { context: ctx }, prepared, exposures);
+      // What moved the score, for the ads likely to be shown (a few extra forward passes).
+      const likely = topIndices(request.ads, pctr, Math.max(request.limit ?? 0, EXPLAINED_ADS));
+      const groups = await ctrModule.featureContributions(
+        ctr,
+        userInput,
         { context: ctx },
         prepared,
+        likely,
         exposures,
       );
+      return { pctr, contributions: new Map(likely.map((index, i) => [request.ads[index]!.id, groups[i]!])) };
     });
     const impressions = new Map<string, ScoredImpression>(
       request.ads.map((ad, i) => [
@@ -241,6 +271,7 @@ export class Ranker {
       interests,
       impressions,
       explain,
+      contributions,
     };
   }
 }
