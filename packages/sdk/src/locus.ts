@@ -254,7 +254,7 @@ class LocusInstance implements Locus {
     const report = (code: 'backend-unavailable' | 'storage-failed' | 'federation-failed') => (err: unknown) =>
       this.emitter.error(toLocusError(code, err));
     void this.ctr.measureBackends(dim).catch(report('backend-unavailable'));
-    void this.learning.maybeTrain(dim).catch(report('storage-failed'));
+    void this.learning.recheck(dim).catch(report('storage-failed'));
     if (this.config.aggregator && !this.federationStarted) {
       this.federationStarted = true;
       void (async () => {

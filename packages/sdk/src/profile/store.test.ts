@@ -29,6 +29,25 @@ function view(store: ProfileStore, vector: Float32Array, time: number, key = 'p'
 }
 
 describe('ProfileStore', () => {
+  it('keeps the interest state in memory, and drops it when this tab or another writes', async () => {
+    const { store, dbName } = await open();
+    const other = await ProfileStore.open(dbName, { report: () => {} });
+    expect(await store.interest()).toBeUndefined();
+    await view(store, Float32Array.of(1, 0), 1000, 'a');
+    expect((await store.interest())?.pageViews).toBe(1);
+    expect(await store.interest()).toBe(await store.interest()); // one read, shared
+    // Another tab's write reaches this one over the BroadcastChannel.
+    await view(other, Float32Array.of(0, 1), 2000, 'b');
+    await expect.poll(async () => (await store.interest())?.pageViews).toBe(2);
+    await store.sweep(2000 + 400 * DAY); // past retention: the state expires
+    expect(await store.interest()).toBeUndefined();
+    await view(store, Float32Array.of(1, 0), 3000, 'c');
+    await store.clear();
+    expect(await store.interest()).toBeUndefined();
+    other.close();
+    store.close();
+  });
+
   it('persists interests, clusters and events across a reopen', async () => {
     const { store, dbName } = await open();
     await view(store, Float32Array.of(1, 0), 1000, 'a');

@@ -86,6 +86,12 @@ export class ProfileStore {
   private readonly channel: BroadcastChannel | undefined;
   private readonly remoteListeners = new Set<(stores: StoreName[]) => void>();
   private readonly reportedCorrupt = new Set<StoreName>();
+  /**
+   * The interest state as last read or written: every ranking needs it, and reading it back from
+   * IndexedDB (a structured clone of its vectors) cost about half a millisecond per ranking.
+   * Dropped whenever this tab or another one writes or clears the interest store.
+   */
+  private interestMemo: Promise<InterestState | undefined> | undefined;
 
   private constructor(
     private readonly connection: Connection,
@@ -99,7 +105,9 @@ export class ProfileStore {
       typeof BroadcastChannel === 'function' ? new BroadcastChannel(`locus:${dbName}`) : undefined;
     (this.channel as { unref?: () => void } | undefined)?.unref?.();
     this.channel?.addEventListener('message', (event: MessageEvent<{ stores?: StoreName[] }>) => {
-      for (const listener of this.remoteListeners) listener(event.data?.stores ?? [...STORE_NAMES]);
+      const stores = event.data?.stores ?? [...STORE_NAMES];
+      if (stores.includes('interest')) this.interestMemo = undefined;
+      for (const listener of this.remoteListeners) listener(stores);
     });
   }
 
@@ -163,6 +171,7 @@ export class ProfileStore {
         const tx = db.transaction(stores, 'readwrite');
         tx.done.catch(() => {}); // observed below; an abort must not become an unhandled rejection
         try {
+          if (stores.includes('interest')) this.interestMemo = undefined;
           const result = await task(tx);
           await tx.done;
           this.channel?.postMessage({ stores });
@@ -196,7 +205,19 @@ export class ProfileStore {
 
   // ---- interest and pages -------------------------------------------------------------------
 
-  async interest(): Promise<InterestState | undefined> {
+  /** The interest state (shared with other callers: read it, never change it in place). */
+  interest(): Promise<InterestState | undefined> {
+    if (!this.interestMemo) {
+      const read = this.readInterest();
+      this.interestMemo = read;
+      read.catch(() => {
+        if (this.interestMemo === read) this.interestMemo = undefined; // retry on the next call
+      });
+    }
+    return this.interestMemo;
+  }
+
+  private async readInterest(): Promise<InterestState | undefined> {
     const state: unknown = await (await this.db()).get('interest', 'main');
     if (state === undefined) return undefined;
     if (isInterestState(state)) return state;
@@ -376,12 +397,18 @@ export class ProfileStore {
 
   /** Deletes what is past the retention period or over the size limits (oldest first). */
   async sweep(now = Date.now()): Promise<SweepResult> {
-    return this.lock(async () => sweep(await this.db(), this.limits, now));
+    return this.lock(async () => {
+      this.interestMemo = undefined;
+      const result = await sweep(await this.db(), this.limits, now);
+      this.interestMemo = undefined; // it may have expired the interest state
+      return result;
+    });
   }
 
   /** Deletes the given stores (all of them by default). Never gated: deleting is always allowed. */
   async clear(stores: readonly StoreName[] = STORE_NAMES): Promise<void> {
     await this.lock(async () => {
+      this.interestMemo = undefined;
       const tx = (await this.db()).transaction([...stores], 'readwrite');
       await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
       this.channel?.postMessage({ stores });

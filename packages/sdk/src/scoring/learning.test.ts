@@ -74,4 +74,32 @@ describe('OnlineLearning', () => {
     runtime.dispose();
     store.close();
   });
+
+  it('after rankings, reads the examples at most once per recheck interval', async () => {
+    let reads = 0;
+    const store = {
+      examples: async () => {
+        reads++;
+        return [];
+      },
+    } as unknown as ProfileStore;
+    const runtime = new CtrRuntime({
+      backend: 'cpu',
+      assetsUrl: undefined,
+      store: async () => null,
+      report: () => {},
+    });
+    const learning = new OnlineLearning(runtime, async () => store, DEFAULT_LEARNING);
+    const t = 1_000_000;
+    await learning.recheck(DIM, t);
+    await learning.recheck(DIM, t + 10);
+    await learning.recheck(DIM, t + DEFAULT_LEARNING.recheckMs - 1);
+    expect(reads).toBe(1);
+    await learning.recheck(DIM, t + DEFAULT_LEARNING.recheckMs);
+    expect(reads).toBe(2);
+    // A new impression still trains at once (maybeTrain is not throttled).
+    await learning.maybeTrain(DIM, t + DEFAULT_LEARNING.recheckMs + 1);
+    expect(reads).toBe(3);
+    runtime.dispose();
+  });
 });

@@ -13,6 +13,11 @@ export interface LearningOptions {
   window: number;
   /** An impression is a negative only once it had this long to be clicked. */
   maturityMs: number;
+  /**
+   * After rankings, look at the examples at most this often: impressions mature into negatives
+   * with time alone, but each look reads every stored example, which a ranking must not pay for.
+   */
+  recheckMs: number;
 }
 
 export const DEFAULT_LEARNING: LearningOptions = {
@@ -20,6 +25,7 @@ export const DEFAULT_LEARNING: LearningOptions = {
   steps: 3,
   window: 512,
   maturityMs: 5 * 60_000,
+  recheckMs: 60_000,
 };
 
 /** Fewer examples of either label than this and calibration is not refitted (too noisy). */
@@ -56,6 +62,7 @@ export interface LearningResult {
 export class OnlineLearning {
   private trainedUpTo = 0;
   private running: Promise<LearningResult | undefined> | undefined;
+  private lastRecheck = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ctr: CtrRuntime,
@@ -69,6 +76,16 @@ export class OnlineLearning {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /**
+   * Called after a ranking: trains if enough examples matured since the last look, looking at
+   * most once per `recheckMs` (new impressions call `maybeTrain` themselves).
+   */
+  recheck(dim: number, now = Date.now()): Promise<LearningResult | undefined> {
+    if (now - this.lastRecheck < this.options.recheckMs) return Promise.resolve(undefined);
+    this.lastRecheck = now;
+    return this.maybeTrain(dim, now);
   }
 
   private async train(dim: number, now: number): Promise<LearningResult | undefined> {
