@@ -104,6 +104,11 @@ export class DcnCtrModel {
     this.currentCalibration = checkCalibration(calibration);
   }
 
+  /** Changes whenever the weights do (new version, training step): what results computed from them follow. */
+  get weightsRevision(): number {
+    return this.revision;
+  }
+
   get shape(): CtrShape {
     return this.layout.shape;
   }

@@ -1,3 +1,4 @@
+import type { CandidateExposure, FeatureContributions } from '../ctr/index.js';
 import type { CachedEncoder } from '../encoder/cache.js';
 import type { KeywordEncoder } from '../encoder/keyword-encoder.js';
 import { exposureCounts, recentClicks } from '../profile/ranking-inputs.js';
@@ -19,6 +20,17 @@ import { priorPctr } from './prior.js';
 
 /** Ads per ranking explained in full (own interests, model contributions): a page has a few slots. */
 const EXPLAINED_ADS = 12;
+
+/** Explanations of one ranking's inputs: a page ranks the same inputs again for each lazy slot. */
+interface ExplainedInputs {
+  key: string;
+  /** Per ad: its exposure when explained, and what moved its score. */
+  byAd: Map<string, { exposure: string; contributions: FeatureContributions }>;
+}
+
+/** An ad's exposure as the model sees it, to the tenth of an hour (what an explanation can tell apart). */
+const exposureKey = (exposure: CandidateExposure | undefined) =>
+  exposure ? `${exposure.count}|${exposure.hoursSinceLast?.toFixed(1) ?? ''}` : '';
 
 /** Indices of the `count` best candidates by bid × pCTR (or pCTR), without sorting them all. */
 function topIndices(ads: readonly AdCandidate[], pctr: ArrayLike<number>, count: number): number[] {
@@ -85,6 +97,7 @@ export class Ranker {
   /** Exposure counts of the last ad set, until the next impression (one IndexedDB read per page). */
   private counts: { key: string; value: Promise<ExposureCounts | undefined> } | undefined;
   private summary: { key: string; interests: Promise<InterestWeight[]> } | undefined;
+  private explained: ExplainedInputs | undefined;
 
   constructor(
     private readonly ctr: CtrRuntime,
@@ -213,24 +226,60 @@ export class Ranker {
       interests: [user.vector, page],
       ...(history.length > 0 ? { history: { ids: history } } : {}),
     };
+    const adsKey = `${model.encoder.id}|${request.ads.map((ad) => ad.id).join(',')}`;
+    // Everything the explanations depend on but the ads' own exposures.
+    const inputsKey = [
+      ctr.version,
+      ctr.weightsRevision,
+      adsKey,
+      interest ? `${interest.updatedAt}|${interest.pageViews}|${interest.weight}` : '',
+      request.pageText ?? '',
+      history.join(','),
+      request.slot ?? '',
+      ctx.hour,
+      ctx.weekday,
+      ctx.device,
+    ].join('\n');
+    if (this.explained?.key !== inputsKey) this.explained = { key: inputsKey, byAd: new Map() };
+    const explained = this.explained;
     const { pctr, contributions } = await this.ctr.exclusive(async () => {
       const prepared = this.ctr.prepare(
         ctr,
-        `${model.encoder.id}|${request.ads.map((ad) => ad.id).join(',')}`,
+        adsKey,
         request.ads.map((ad, i) => ({ id: ad.id, embedding: embeddings[i]! })),
       );
       const pctr = await ctr.score(userInput, { context: ctx }, prepared, exposures);
-      // What moved the score, for the ads likely to be shown (a few extra forward passes).
+      // What moved the score, for the ads likely to be shown: one extra forward pass over the
+      // ones not explained already for these inputs.
       const likely = topIndices(request.ads, pctr, Math.max(request.limit ?? 0, EXPLAINED_ADS));
-      const groups = await ctrModule.featureContributions(
-        ctr,
-        userInput,
-        { context: ctx },
-        prepared,
-        likely,
-        exposures,
+      const unexplained = likely.filter(
+        (index) => explained.byAd.get(request.ads[index]!.id)?.exposure !== exposureKey(exposures[index]),
       );
-      return { pctr, contributions: new Map(likely.map((index, i) => [request.ads[index]!.id, groups[i]!])) };
+      if (unexplained.length > 0) {
+        const groups = await ctrModule.featureContributions(
+          ctr,
+          userInput,
+          { context: ctx },
+          prepared,
+          unexplained,
+          exposures,
+        );
+        unexplained.forEach((index, i) => {
+          explained.byAd.set(request.ads[index]!.id, {
+            exposure: exposureKey(exposures[index]),
+            contributions: groups[i]!,
+          });
+        });
+      }
+      return {
+        pctr,
+        contributions: new Map(
+          likely.map((index) => [
+            request.ads[index]!.id,
+            explained.byAd.get(request.ads[index]!.id)!.contributions,
+          ]),
+        ),
+      };
     });
     const impressions = new Map<string, ScoredImpression>(
       request.ads.map((ad, i) => [
