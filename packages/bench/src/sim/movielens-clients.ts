@@ -40,6 +40,8 @@ export class MovieLensFederation {
   /** The model of the device currently training (devices train one at a time here). */
   private readonly device: DcnCtrModel;
   private readonly positives: [number, number][][];
+  /** Kept apart: the device model's weights change with every client that trains. */
+  private readonly prior: Float32Array;
 
   constructor(
     readonly data: MovieLens,
@@ -51,6 +53,7 @@ export class MovieLensFederation {
     this.device = DcnCtrModel.create(this.world.model.shape, {
       training: { optimizer: local.optimizer, learningRate: local.learningRate, l2: local.l2 },
     });
+    this.prior = this.device.toFlat();
     this.positives = data.users.map((user, u) => user.train.map((_, t) => [u, t] as [number, number]));
   }
 
@@ -64,7 +67,7 @@ export class MovieLensFederation {
 
   /** Version 0: the model's deterministic prior (what server and devices agree on). */
   initialWeights(): Float32Array {
-    return this.device.toFlat();
+    return this.prior.slice();
   }
 
   /**

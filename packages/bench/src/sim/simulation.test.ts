@@ -53,8 +53,11 @@ describe('federated simulation', () => {
 
   it('advances the model every round; the aggregator rounds equal the protocol sum, with 30% dropouts', async () => {
     const federation = tinyFederation();
+    const prior = federation.initialWeights();
     try {
       const result = await runFederated(federation, tinyRun({ dropoutRate: 0.3 }));
+      // Training moved the device model, not version 0: the next run starts where this one did.
+      expect(federation.initialWeights()).toEqual(prior);
       expect(result.rounds.map((r) => [r.round, r.via, r.outcome, r.modelVersion])).toEqual([
         [1, 'aggregator', 'completed', 1],
         [2, 'protocol', 'completed', 2],
