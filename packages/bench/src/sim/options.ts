@@ -48,12 +48,28 @@ export function createStrategy(
     serverLearningRate: options.serverLearningRate,
     beta1: options.beta1,
     beta2: options.beta2,
-    tau: options.tau,
+    tau: adaptivityFloor(options.tau, fixed),
   }) as Strategy<unknown>;
 }
 
-export function describeStrategy(options: StrategyOptions): string {
-  return options.name === 'fedavg'
-    ? `FedAvg (η ${options.serverLearningRate})`
-    : `FedAdam (η ${options.serverLearningRate}, β ${options.beta1}/${options.beta2}, τ ${options.tau})`;
+/**
+ * FedAdam's τ: never below the noise's standard deviation on one coordinate of the mean update
+ * (σ·C / cohort). Adam divides each coordinate by its own scale, so with a smaller τ a coordinate
+ * that receives only noise (an id row no sampled client touched) would move by the full server
+ * rate every round. Without noise τ can be tiny, which lets the rarely touched rows learn.
+ */
+export function adaptivityFloor(
+  tau: number,
+  fixed: { cohortSize: number; clippingBound: number; noiseMultiplier: number },
+): number {
+  return Math.max(tau, (fixed.noiseMultiplier * fixed.clippingBound) / fixed.cohortSize);
+}
+
+export function describeStrategy(
+  options: StrategyOptions,
+  fixed: { cohortSize: number; clippingBound: number; noiseMultiplier: number },
+): string {
+  if (options.name === 'fedavg') return `FedAvg (η ${options.serverLearningRate})`;
+  const tau = adaptivityFloor(options.tau, fixed);
+  return `FedAdam (η ${options.serverLearningRate}, β ${options.beta1}/${options.beta2}, τ ${tau.toPrecision(2)})`;
 }

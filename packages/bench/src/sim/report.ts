@@ -39,7 +39,11 @@ export function federatedRow(
   const gap = central.hr10 - result.final.hr10;
   return {
     run: options.label,
-    strategy: describeStrategy(options.strategy),
+    strategy: describeStrategy(options.strategy, {
+      cohortSize: options.expectedCohort,
+      clippingBound: options.clippingBound,
+      noiseMultiplier: result.noiseMultiplier,
+    }),
     rounds: completed.length,
     samplingRate: result.samplingRate,
     expectedCohort: options.expectedCohort,

@@ -1,7 +1,7 @@
 import { activateBackend } from '@locus/sdk/ctr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MovieLensFederation } from './movielens-clients.js';
-import type { FederatedRunOptions } from './options.js';
+import { adaptivityFloor, type FederatedRunOptions } from './options.js';
 import { runFederated } from './simulation.js';
 import { syntheticTastes } from './synthetic.js';
 
@@ -98,4 +98,15 @@ describe('federated simulation', () => {
       federation.dispose();
     }
   }, 120_000);
+});
+
+describe('FedAdam adaptivity floor', () => {
+  it('is the configured τ without noise, and the noise scale σ·C / cohort with it', () => {
+    expect(adaptivityFloor(1e-6, { cohortSize: 100, clippingBound: 1, noiseMultiplier: 0 })).toBe(1e-6);
+    expect(adaptivityFloor(1e-6, { cohortSize: 100, clippingBound: 2, noiseMultiplier: 1.2 })).toBeCloseTo(
+      0.024,
+      12,
+    );
+    expect(adaptivityFloor(0.1, { cohortSize: 100, clippingBound: 1, noiseMultiplier: 1.2 })).toBe(0.1);
+  });
 });
