@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs named benchmarks, prints their tables and writes JSON (bench-results/<suite>.json).
 //   pnpm --filter @locus/bench bench [suite...] [--iterations N] [--warmup N] [--ads N] [--sizes 100,1000]
-// Node suites: see suites/node-suites.ts (`eval` needs LOCUS_DATA_DIR or ../shared/data; add --quick).
+// Node suites: see suites/node-suites.ts (`eval` and `simulation` need LOCUS_DATA_DIR or ../shared/data;
+// add --quick for a smoke run).
 // Chromium suites: browser-encoder, browser-rank, page-weight, bundle-sizes (fails over budget), web-vitals.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -188,9 +188,10 @@ export class LocusMovieLens {
 
   /**
    * One training batch: each positive (user u at position t) with `negatives` sampled movies
-   * the user never rated; the rows of one positive share its history entry.
+   * the user never rated; the rows of one positive share its history entry. Public so that a
+   * federated client can build batches from its own user's positives only (sim/).
    */
-  private batch(positives: [number, number][], random: () => number): EncodedBatch {
+  batch(positives: [number, number][], random: () => number): EncodedBatch {
     const { negatives, historyLength } = this.options;
     const shape = this.model.shape;
     const d = this.dim;

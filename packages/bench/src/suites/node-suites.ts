@@ -1,6 +1,7 @@
 import { syntheticCatalog } from '../ads.js';
 import { formatEvaluation, runEvaluation } from '../eval/run.js';
 import type { Row } from '../harness.js';
+import { simulationSuite } from '../sim/suite.js';
 import { aggregatorSuite, formatThroughputTable } from './aggregator.js';
 import { encoderSuite } from './encoder.js';
 import { profileSuite } from './profile.js';
@@ -102,6 +103,12 @@ export const NODE_SUITES: Record<string, Suite> = {
       failed: report.missing.length > 0,
       evaluation: report,
     };
+  },
+  simulation: async (args) => {
+    console.error(
+      '(simulation: progress on stderr; reads LOCUS_DATA_DIR or ../shared/data; --quick for a smoke run)',
+    );
+    return simulationSuite({ quick: args.quick, log: (m) => console.error(m) });
   },
 };
 
