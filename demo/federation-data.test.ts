@@ -49,8 +49,47 @@ describe('federation page data', () => {
         { round: 2, hr10: 0.31, ndcg10: 0.17, epsilon: 1.2 },
       ],
       central: { hr10: 0.35, ndcg10: 0.2 },
+      label: null,
+      date: null,
+      runs: [],
     });
-    expect(parseSimulation(JSON.stringify({ rounds: [] }))).toEqual({ rounds: [], central: null });
+    expect(parseSimulation(JSON.stringify({ rounds: [] }))).toEqual({
+      rounds: [],
+      central: null,
+      label: null,
+      date: null,
+      runs: [],
+    });
+    // The bench's file also names the run, its date, and every run's curve.
+    const full = parseSimulation(
+      JSON.stringify({
+        rounds: [{ round: 10, hr10: 0.3, ndcg10: 0.15 }],
+        curveRun: 'ε = 8',
+        date: '2026-11-29T01:00:00.000Z',
+        runs: [
+          {
+            label: 'no DP',
+            curve: [
+              { round: 10, hr10: 0.4, ndcg10: 0.2 },
+              { round: 0, hr10: 0.16 },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(full).toMatchObject({ label: 'ε = 8', date: '2026-11-29T01:00:00.000Z' });
+    expect(full.runs).toEqual([
+      {
+        label: 'no DP',
+        rounds: [
+          { round: 0, hr10: 0.16 },
+          { round: 10, hr10: 0.4 },
+        ],
+      },
+    ]);
+    expect(() => parseSimulation(JSON.stringify({ rounds: [], runs: [{ label: 'x', curve: 3 }] }))).toThrow(
+      'runs[0].curve is not an array',
+    );
     expect(() => parseSimulation(JSON.stringify({ rounds: [{ round: 1, hr10: 0.2 }] }))).toThrow(
       'rounds[0].ndcg10 is not a number',
     );

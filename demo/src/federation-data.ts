@@ -18,6 +18,12 @@ export interface RoundRow {
 export interface Simulation {
   rounds: { round: number; hr10: number; ndcg10: number; epsilon?: number }[];
   central: { hr10: number; ndcg10: number } | null;
+  /** Which run `rounds` is ("ε = 8"), when the file says. */
+  label: string | null;
+  /** When it was measured (ISO date), when the file says. */
+  date: string | null;
+  /** Every run's HR@10 by round, for comparison (empty when the file has none). */
+  runs: { label: string; rounds: { round: number; hr10: number }[] }[];
 }
 
 type Json = Record<string, unknown>;
@@ -95,5 +101,27 @@ export function parseSimulation(text: string): Simulation {
     const c = object(body.central, 'central');
     central = { hr10: number(c.hr10, 'central.hr10'), ndcg10: number(c.ndcg10, 'central.ndcg10') };
   }
-  return { rounds, central };
+  const optionalString = (value: unknown, where: string) => {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') throw new Error(`${where} is not a string`);
+    return value;
+  };
+  const runs = (Array.isArray(body.runs) ? body.runs : []).map((raw, i) => {
+    const run = object(raw, `runs[${i}]`);
+    const label = optionalString(run.label, `runs[${i}].label`) ?? `run ${i + 1}`;
+    if (!Array.isArray(run.curve)) throw new Error(`runs[${i}].curve is not an array`);
+    const points = run.curve.map((point, k) => {
+      const where = `runs[${i}].curve[${k}]`;
+      const row = object(point, where);
+      return { round: number(row.round, `${where}.round`), hr10: number(row.hr10, `${where}.hr10`) };
+    });
+    return { label, rounds: points.sort((a, b) => a.round - b.round) };
+  });
+  return {
+    rounds,
+    central,
+    label: optionalString(body.curveRun, 'curveRun'),
+    date: optionalString(body.date, 'date'),
+    runs,
+  };
 }

@@ -199,14 +199,15 @@ function renderQuality(result: Loaded<Simulation>): void {
     clear(plot);
     return;
   }
-  const { rounds, central } = result.value;
+  const { rounds, central, label, date, runs } = result.value;
   const last = rounds[rounds.length - 1];
+  const which = [label, date ? `measured ${date.slice(0, 10)}` : null].filter(Boolean).join(', ');
   clear(box).append(
     el(
       'p',
       {},
       last
-        ? `After ${last.round} simulated rounds: HR@10 ${num(last.hr10, 3)}, NDCG@10 ${num(last.ndcg10, 3)}${central ? `; a model trained centrally on the same data reaches HR@10 ${num(central.hr10, 3)}, NDCG@10 ${num(central.ndcg10, 3)}` : ''}.`
+        ? `After ${last.round} simulated rounds${which ? ` (${which})` : ''}: HR@10 ${num(last.hr10, 3)}, NDCG@10 ${num(last.ndcg10, 3)}${central ? `; a model trained centrally on the same data reaches HR@10 ${num(central.hr10, 3)}, NDCG@10 ${num(central.ndcg10, 3)}` : ''}.`
         : 'The simulation file has no rounds.',
     ),
   );
@@ -217,10 +218,19 @@ function renderQuality(result: Loaded<Simulation>): void {
   const xs = rounds.map((r) => r.round);
   const flat = (v: number) => xs.map(() => v);
   const series: uPlot.Series[] = [
-    { label: 'HR@10 (federated)', stroke: '#0b6e4f', width: 2 },
-    { label: 'NDCG@10 (federated)', stroke: '#2459d6', width: 2 },
+    { label: `HR@10 (${label ?? 'federated'})`, stroke: '#0b6e4f', width: 2 },
+    { label: `NDCG@10 (${label ?? 'federated'})`, stroke: '#2459d6', width: 2 },
   ];
   const data: (number | null)[][] = [rounds.map((r) => r.hr10), rounds.map((r) => r.ndcg10)];
+  // The other runs (without noise, with dropouts, other ε) as thinner lines, HR@10 only.
+  const palette = ['#b45309', '#7c3aed', '#be123c', '#0e7490', '#4d7c0f'];
+  runs
+    .filter((run) => run.label !== label)
+    .forEach((run, i) => {
+      const at = new Map(run.rounds.map((r) => [r.round, r.hr10]));
+      series.push({ label: `HR@10 (${run.label})`, stroke: palette[i % palette.length], width: 1 });
+      data.push(xs.map((x) => at.get(x) ?? null));
+    });
   if (central) {
     series.push(
       { label: 'HR@10 (central)', stroke: '#0b6e4f', dash: [6, 4], width: 1 },

@@ -73,6 +73,9 @@ test('with the aggregator and the simulation answering, the page shows rounds, t
   const simulation = JSON.stringify({
     rounds: [1, 2, 3, 4].map((round) => ({ round, hr10: 0.1 * round, ndcg10: 0.05 * round })),
     central: { hr10: 0.45, ndcg10: 0.22 },
+    curveRun: 'ε = 8',
+    date: '2026-11-29T01:00:00.000Z',
+    runs: [{ label: 'no DP', curve: [2, 4].map((round) => ({ round, hr10: 0.12 * round, ndcg10: 0 })) }],
   });
   const json = (body: string) => ({ status: 200, contentType: 'application/json', body });
   await page.route('**/fl/v1/model', (route) => route.fulfill(json(model)));
@@ -87,10 +90,13 @@ test('with the aggregator and the simulation answering, the page shows rounds, t
   await expect(page.locator('#rounds tbody tr')).toHaveCount(1);
   await expect(page.locator('#rounds')).toContainText('1 / 3 / 0');
   await expect(page.locator('#ledger')).toContainText('ε = 0.37 at δ = 0.000001');
-  await expect(page.locator('#quality')).toContainText('After 4 simulated rounds: HR@10 0.400');
+  await expect(page.locator('#quality')).toContainText(
+    'After 4 simulated rounds (ε = 8, measured 2026-11-29): HR@10 0.400',
+  );
   await expect(page.locator('#ledger-chart canvas')).toHaveCount(1);
   await expect(page.locator('#quality-chart canvas')).toHaveCount(1);
   await expect(page.locator('#quality-chart')).toContainText('HR@10 (central)');
+  await expect(page.locator('#quality-chart')).toContainText('HR@10 (no DP)');
   const shot = testInfo.outputPath('federation-with-data.png');
   await page.screenshot({ path: shot, fullPage: true });
   await testInfo.attach('federation-with-data', { path: shot, contentType: 'image/png' });
