@@ -16,7 +16,6 @@ export default defineConfig({
         index: 'src/index.ts',
         base: 'src/base.ts',
         ctr: 'src/ctr/index.ts',
-        fl: 'src/fl/index.ts',
         encoder: 'src/encoder/index.ts',
         fl: 'src/fl/index.ts',
         ranking: 'src/ranking/index.ts',
