@@ -115,17 +115,20 @@ mkdirSync(join(demoDir, 'public', 'consent'), { recursive: true });
 copyFileSync(stub, join(demoDir, 'public', 'consent', 'tcf-stub.js'));
 console.log('[assemble] @iabtcf/stub: lib/stub.js -> public/consent/tcf-stub.js');
 
-// The federation page charts the simulation's quality over rounds when the bench has produced it;
-// without the file the page says so (a stale copy is removed, never shown as current).
-const simulation = join(demoDir, '..', 'bench-results', 'simulation.json');
+// The federation page charts the simulation's quality over rounds: a fresh `bench simulation`
+// run when there is one, else the run recorded in packages/bench/measurements (the page shows its
+// date). Without either the page says so (a stale copy is removed, never shown as current).
+const simulations = [
+  join(demoDir, '..', 'bench-results', 'simulation.json'),
+  join(demoDir, '..', 'packages', 'bench', 'measurements', 'simulation.json'),
+];
 const federationDir = join(demoDir, 'public', 'federation');
 rmSync(federationDir, { recursive: true, force: true });
-if (existsSync(simulation)) {
+const simulation = simulations.find((file) => existsSync(file));
+if (simulation) {
   mkdirSync(federationDir, { recursive: true });
   copyFileSync(simulation, join(federationDir, 'simulation.json'));
-  console.log('[assemble] bench-results/simulation.json -> public/federation/simulation.json');
+  console.log(`[assemble] ${relative(join(demoDir, '..'), simulation)} -> public/federation/simulation.json`);
 } else {
-  console.log(
-    '[assemble] no bench-results/simulation.json: the federation page will say the simulation has not run',
-  );
+  console.log('[assemble] no simulation results: the federation page will say the simulation has not run');
 }

@@ -11,6 +11,8 @@ export interface QualityTarget {
 export interface SimulationRow {
   run: string;
   strategy: string;
+  /** What each device ran ("SGD η 0.2, 4 × 32"), or the central training. */
+  local: string;
   rounds: number;
   samplingRate: number;
   expectedCohort: number;
@@ -39,6 +41,7 @@ export function federatedRow(
   const gap = central.hr10 - result.final.hr10;
   return {
     run: options.label,
+    local: `${options.local.optimizer === 'sgd' ? 'SGD' : 'Adam'} ${options.local.learningRate}, ${options.local.steps} steps × ${options.local.batchPositives}`,
     strategy: describeStrategy(options.strategy, {
       cohortSize: options.expectedCohort,
       clippingBound: options.clippingBound,
@@ -66,6 +69,7 @@ export function centralRow(central: CentralResult, label: string): SimulationRow
   return {
     run: label,
     strategy: `Adam, ${central.epochs} epochs (best ${central.bestEpoch} on validation)`,
+    local: '–',
     rounds: 0,
     samplingRate: 1,
     expectedCohort: 0,
@@ -98,6 +102,7 @@ export function formatSimulationTable(rows: SimulationRow[], heading: string): s
     [
       'run',
       'server optimizer',
+      'local steps',
       'rounds',
       'q',
       'cohort (exp / mean)',
@@ -114,6 +119,7 @@ export function formatSimulationTable(rows: SimulationRow[], heading: string): s
     rows.map((r) => [
       r.run,
       r.strategy,
+      r.local,
       r.rounds === 0 ? '–' : String(r.rounds),
       r.rounds === 0 ? '–' : r.samplingRate.toFixed(4),
       r.rounds === 0 ? '–' : `${r.expectedCohort} / ${r.meanCohort.toFixed(1)}`,

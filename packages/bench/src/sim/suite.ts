@@ -37,21 +37,23 @@ function baseRun(quick: boolean): Omit<FederatedRunOptions, 'label' | 'targetEps
     minCohort: 20,
     // Far above the expected cohort (Poisson, sd 10): the cap must not bind, or sampling is not Poisson.
     maxCohort: 200,
-    // Near the median update norm (1.1–1.7 for four local Adam steps): most updates are clipped a little.
+    // Without noise: above most local SGD update norms (0.4–1.2), so few are clipped.
     clippingBound: 1,
     delta: 1e-6,
     // Measured on this data (cohort 50, 100 rounds, no DP): FedAvg (η 1) HR@10 0.332, FedAvg (η 5,
     // 30 rounds) no better, FedAdam (η 0.03) 0.442 — Adam's per-coordinate scale lets rarely-touched
     // item rows move; η 0.1 dips early (FedAdam has no bias correction: round 1 moves every weight by η).
-    // τ bounds that scale from below: cohort 100, 50 rounds, no DP: τ 1e-3 0.398, 1e-4 0.40,
+    // τ bounds that scale from below (local Adam, cohort 100, 50 rounds, no DP): τ 1e-3 0.398, 1e-4 0.40,
     // 1e-5 0.433, 1e-6 0.450 (η 0.05: 0.407). With noise τ is raised to the noise's scale (see
     // adaptivityFloor); at ε = 8, 50 rounds: τ 1e-3 0.260, τ 1e-2 0.266, FedAvg (η 1) 0.29.
     strategy: { name: 'fedadam', serverLearningRate: 0.03, beta1: 0.9, beta2: 0.99, tau: 1e-6 },
-    // The central model's learning rate; four steps of 32 positives ≈ one pass over a median user.
-    // Measured without DP, cohort 100, 50 rounds, τ 1e-3 (test HR@10): this setting 0.398; 16 steps
-    // of 8 positives with FedAdam 0.399 (FedAvg η 1: 0.348, local lr 0.01: 0.329); local SGD (lr
-    // 0.5, 8 × 16) with FedAvg 0.263, with FedAdam η 0.01 diverged. Central, same shape: 0.648.
-    local: { steps: 4, batchPositives: 32, optimizer: 'adam', learningRate: 0.003, l2: 1e-5 },
+    // Four steps of 32 positives ≈ one pass over a median user, by plain SGD: the server's Adam
+    // then averages gradients. Local Adam (lr 0.003, fresh each round) moves every touched weight
+    // by about ±lr per step whatever its gradient, so the mean of 100 clients is a vote of signs:
+    // measured without DP, cohort 100, τ 1e-6, it stalled at HR@10 0.44–0.46 from round 50 on
+    // (with a cosine decay of η too), where local SGD reached 0.568 at round 60 (lr 0.2; lr 0.05:
+    // 0.566) and was still rising. Central, same shape: 0.648.
+    local: { steps: 4, batchPositives: 32, optimizer: 'sgd', learningRate: 0.2, l2: 1e-5 },
     evaluateEvery: quick ? 3 : 10,
     // The last round goes through the real aggregator: the final model is the one it published.
     aggregatorRounds: [rounds],
@@ -64,7 +66,17 @@ interface RunSpec {
   targetEpsilon: number | null;
   dropoutRate: number;
   target: QualityTarget | null;
+  /** C, when it differs from the base run's (the noisy runs: see NOISY_CLIPPING_BOUND). */
+  clippingBound?: number;
 }
+
+/**
+ * C with noise. The noise is σ·C, and local SGD updates have norms of 0.4–1.2, so a bound well
+ * below them clips every update to the same length and spends the noise on direction alone.
+ * Measured at ε = 8, 50 rounds (test HR@10): C 1 0.186, 0.5 0.213, 0.2 0.293, 0.1 0.321 (local
+ * Adam, C 1: 0.26–0.29).
+ */
+const NOISY_CLIPPING_BOUND = 0.1;
 
 const RUNS: RunSpec[] = [
   { label: 'no DP', targetEpsilon: null, dropoutRate: 0, target: { label: 'within 0.03', maxGap: 0.03 } },
@@ -74,14 +86,21 @@ const RUNS: RunSpec[] = [
     dropoutRate: 0.3,
     target: { label: 'within 0.03', maxGap: 0.03 },
   },
-  { label: 'ε = 8', targetEpsilon: 8, dropoutRate: 0, target: { label: 'within 0.05', maxGap: 0.05 } },
+  {
+    label: 'ε = 8',
+    targetEpsilon: 8,
+    dropoutRate: 0,
+    target: { label: 'within 0.05', maxGap: 0.05 },
+    clippingBound: NOISY_CLIPPING_BOUND,
+  },
   {
     label: 'ε = 8, 30% dropouts',
     targetEpsilon: 8,
     dropoutRate: 0.3,
     target: { label: 'within 0.05', maxGap: 0.05 },
+    clippingBound: NOISY_CLIPPING_BOUND,
   },
-  { label: 'ε = 2', targetEpsilon: 2, dropoutRate: 0, target: null },
+  { label: 'ε = 2', targetEpsilon: 2, dropoutRate: 0, target: null, clippingBound: NOISY_CLIPPING_BOUND },
 ];
 const QUICK_RUNS = ['no DP, 30% dropouts', 'ε = 8'];
 
@@ -119,20 +138,23 @@ export async function simulationSuite(options: {
   const base = baseRun(quick);
   const central: CentralResult = await trainCentral(data, vectors, MODEL, quick ? 1 : 6, log);
   log(`central done (${elapsed()})`);
-  const federation = new MovieLensFederation(data, vectors, MODEL, base.local);
   const results: { spec: RunSpec; result: FederatedRunResult }[] = [];
-  try {
-    for (const spec of RUNS.filter((r) => !quick || QUICK_RUNS.includes(r.label))) {
-      const result = await runFederated(
-        federation,
-        { ...base, label: spec.label, targetEpsilon: spec.targetEpsilon, dropoutRate: spec.dropoutRate },
-        log,
-      );
+  for (const spec of RUNS.filter((r) => !quick || QUICK_RUNS.includes(r.label))) {
+    const options: FederatedRunOptions = {
+      ...base,
+      clippingBound: spec.clippingBound ?? base.clippingBound,
+      label: spec.label,
+      targetEpsilon: spec.targetEpsilon,
+      dropoutRate: spec.dropoutRate,
+    };
+    const federation = new MovieLensFederation(data, vectors, MODEL, options.local);
+    try {
+      const result = await runFederated(federation, options, log);
       results.push({ spec, result });
       log(`${spec.label} done in ${result.seconds.total.toFixed(0)} s (${elapsed()})`);
+    } finally {
+      federation.dispose();
     }
-  } finally {
-    federation.dispose();
   }
   const throughput: ThroughputRow[] = (
     await aggregatorSuite({
