@@ -91,7 +91,12 @@ describe('locus.federate()', () => {
         computeUpdate: async (model) => Float32Array.from(model.weights, (_, i) => ((device + i) % 7) * 1e-4),
       }),
     );
+    const stages: string[] = [];
+    locus.events.addEventListener('locus:federation', (event) =>
+      stages.push((event as CustomEvent<{ stage: string }>).detail.stage),
+    );
     const [report, ...theirs] = await Promise.all([locus.federate(), ...others]);
+    expect(stages).toEqual(['check-in', 'model', 'share-keys', 'train', 'masked-input', 'unmask', 'done']);
     expect(theirs.map((r) => r.status)).toEqual(Array(19).fill('completed'));
     expect(report).toMatchObject({ status: 'completed', modelVersion: 0, cohortSize: 20, examples: 6 });
     if (report.status !== 'completed') throw new Error('unreachable');

@@ -6,6 +6,8 @@ export interface LocusEventMap {
   'locus:error': { code: LocusError['code']; message: string; error: LocusError };
   'locus:progress': { file: string; loaded: number; total: number };
   'locus:slot-filled': { slot: string; adId: string };
+  /** A federated round moved to its next stage on this device (check-in, model, share-keys, train, masked-input, unmask, done). */
+  'locus:federation': { stage: string };
   /** A filled slot's ad was viewable (≥ 50% in view for ≥ 1 s): its impression was counted. */
   'locus:impression': { slot: string; adId: string; position: number };
   /** What the user allows changed (a CMP answer, GPC, setConsent, or another tab's choice). */

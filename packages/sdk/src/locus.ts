@@ -289,6 +289,7 @@ class LocusInstance implements Locus {
             store: () => this.profiles.storeForCache(),
             allowed: () => this.consent.allows('federation'),
             dim: () => this.modelDim,
+            onStage: (stage) => this.emitter.emit('locus:federation', { stage }),
           },
         ),
     );

@@ -390,7 +390,7 @@ export interface Locus {
    */
   federate(): Promise<FederationReport>;
   info(): LocusInfo;
-  /** Receives `locus:error`, `locus:progress`, `locus:ready`, `locus:slot-filled` (also sent to window). */
+  /** Receives `locus:error`, `locus:progress`, `locus:ready`, `locus:slot-filled`, `locus:federation`, ... (also sent to window). */
   readonly events: EventTarget;
   dispose(): Promise<void>;
 }
