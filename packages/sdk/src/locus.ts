@@ -14,7 +14,7 @@ import type { ProfileEvent } from './profile/tracking.js';
 import { type ExposureFairnessReport, exposureFairness } from './ranking/index.js';
 import { CtrRuntime } from './scoring/ctr-runtime.js';
 import { OnlineLearning } from './scoring/learning.js';
-import { Ranker, type ScoredImpression } from './scoring/ranker.js';
+import { Ranker, type ScoredImpression, type ScoredRanking } from './scoring/ranker.js';
 import type {
   AdCandidate,
   ConsentChoice,
@@ -64,7 +64,8 @@ class LocusInstance implements Locus {
   private readonly ctr: CtrRuntime;
   private readonly ranker: Ranker;
   /** What the model saw for the ads ranked lately: an impression of one becomes a training example. */
-  private scored = new Map<string, ScoredImpression>();
+  /** The latest rankings' model inputs, newest first: an impression is of an ad one of them placed. */
+  private scored: ScoredRanking[] = [];
   private ctrModel: { version: number; parameters: number } | undefined;
   /** Share of impressions per advertiser and category over 30 days (refreshed after impressions). */
   private fairness: ExposureFairnessReport | undefined;
@@ -234,7 +235,7 @@ class LocusInstance implements Locus {
         );
       }
     }
-    this.rememberScored(outcome.impressions);
+    if (outcome.scored) this.rememberScored(outcome.scored);
     const dim = outcome.modelDim;
     if (dim) {
       this.modelDim = dim;
@@ -296,15 +297,18 @@ class LocusInstance implements Locus {
     return this.federation;
   }
 
-  private rememberScored(impressions: Map<string, ScoredImpression>): void {
-    for (const [id, scored] of impressions) this.scored.set(id, scored);
-    // Bounded: the latest ranking's ads are what slots show.
-    while (this.scored.size > 2_000) this.scored.delete(this.scored.keys().next().value!);
+  private rememberScored(ranking: ScoredRanking): void {
+    // Bounded: the latest rankings' ads are what slots show.
+    this.scored = [ranking, ...this.scored.slice(0, 7)];
   }
 
   /** What the model saw for this ad when it was ranked, encoded for training (model path only). */
   private async impressionFeatures(adId: string): Promise<Float32Array | undefined> {
-    const seen = this.scored.get(adId);
+    let seen: ScoredImpression | undefined;
+    for (const ranking of this.scored) {
+      seen = ranking.get(adId);
+      if (seen) break;
+    }
     if (!seen) return undefined;
     const ctr = await this.ctr.start();
     const codec = new ctr.CtrExampleCodec(ctr.locusCtrShape(seen.embedding.length));

@@ -169,11 +169,11 @@ export class CtrRuntime {
   }
 
   /** Ads prepared for scoring, reused while the ad set and the model version stay the same. */
-  prepare(model: CtrModel, key: string, ads: { id: string; embedding: Float32Array }[]): PreparedAds {
+  prepare(model: CtrModel, key: string, ads: () => { id: string; embedding: Float32Array }[]): PreparedAds {
     const current = this.prepared;
     if (current && current.key === key && current.version === model.version) return current.ads;
     current?.ads.dispose();
-    const prepared = model.prepareAds(ads.map((ad) => ({ text: ad.embedding, ids: [ad.id] })));
+    const prepared = model.prepareAds(ads().map((ad) => ({ text: ad.embedding, ids: [ad.id] })));
     this.prepared = { key, version: model.version, ads: prepared };
     return prepared;
   }

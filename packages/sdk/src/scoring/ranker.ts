@@ -77,11 +77,31 @@ export interface ScoredImpression {
   device: ReturnType<typeof requestContext>['device'];
 }
 
+/**
+ * What the model saw in one ranking, kept by reference and put together for an ad only when it
+ * gets an impression (a ranking scores hundreds of ads; a page shows a few).
+ */
+export class ScoredRanking {
+  constructor(
+    private readonly ads: readonly AdCandidate[],
+    private readonly embeddings: readonly Float32Array[],
+    private readonly exposures: readonly (CandidateExposure | undefined)[],
+    private readonly shared: Omit<ScoredImpression, 'embedding' | 'exposure'>,
+  ) {}
+
+  /** What the model saw for `adId`, or undefined when this ranking did not score it. */
+  get(adId: string): ScoredImpression | undefined {
+    const i = this.ads.findIndex((ad) => ad.id === adId);
+    if (i < 0) return undefined;
+    return { ...this.shared, embedding: this.embeddings[i]!, exposure: this.exposures[i] };
+  }
+}
+
 export interface RankOutcome {
   ranked: RankedAd[];
   skipped: RankResult['skipped'];
-  /** Per ranked ad, what the model scored (absent on the keyword path: nothing to learn from). */
-  impressions: Map<string, ScoredImpression>;
+  /** What the model scored (undefined on the keyword path: nothing to learn from). */
+  scored: ScoredRanking | undefined;
   /** The encoder width on the model path (the CTR model's text dimension). */
   modelDim: number | undefined;
 }
@@ -177,7 +197,7 @@ export class Ranker {
     return {
       ranked: result.ranked,
       skipped: result.skipped,
-      impressions: scored.impressions,
+      scored: scored.scored,
       modelDim: model ? scored.embeddings[0]?.length : undefined,
     };
   }
@@ -192,7 +212,7 @@ export class Ranker {
       pctr: similarity.map((s) => priorPctr(s)),
       signal: (context ? 'context' : 'none') as Explanation['features']['signal'],
       interests: undefined,
-      impressions: new Map<string, ScoredImpression>(),
+      scored: undefined,
       explain: undefined,
       contributions: undefined,
     };
@@ -243,9 +263,7 @@ export class Ranker {
     if (this.explained?.key !== inputsKey) this.explained = { key: inputsKey, byAd: new Map() };
     const explained = this.explained;
     const { pctr, contributions } = await this.ctr.exclusive(async () => {
-      const prepared = this.ctr.prepare(
-        ctr,
-        adsKey,
+      const prepared = this.ctr.prepare(ctr, adsKey, () =>
         request.ads.map((ad, i) => ({ id: ad.id, embedding: embeddings[i]! })),
       );
       const pctr = await ctr.score(userInput, { context: ctx }, prepared, exposures);
@@ -281,21 +299,14 @@ export class Ranker {
         ),
       };
     });
-    const impressions = new Map<string, ScoredImpression>(
-      request.ads.map((ad, i) => [
-        ad.id,
-        {
-          interests: [user.vector, page],
-          embedding: embeddings[i]!,
-          slot: request.slot,
-          history,
-          exposure: exposures[i],
-          hour: ctx.hour!,
-          weekday: ctx.weekday!,
-          device: ctx.device,
-        },
-      ]),
-    );
+    const scored = new ScoredRanking(request.ads, embeddings, exposures, {
+      interests: [user.vector, page],
+      slot: request.slot,
+      history,
+      hour: ctx.hour!,
+      weekday: ctx.weekday!,
+      device: ctx.device,
+    });
     let interests: InterestWeight[] | undefined;
     let explain: ((ids: string[]) => Promise<Map<string, InterestWeight[]>>) | undefined;
     if (interest && user.signal.startsWith('profile')) {
@@ -318,7 +329,7 @@ export class Ranker {
       pctr,
       signal: user.signal,
       interests,
-      impressions,
+      scored,
       explain,
       contributions,
     };
