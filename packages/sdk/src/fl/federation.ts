@@ -10,8 +10,9 @@ export interface FederationOptions {
   url: string;
   /** Examples the device needs before it takes part (fewer say little, and cost a round). */
   minExamples: number;
-  /** Local training for an update: Adam steps over the device's examples. */
+  /** Local training for an update: plain SGD steps of this rate over the device's examples. */
   localSteps: number;
+  localLearningRate: number;
   /** Transient failures (network, 5xx, 429) are retried this many times, with backoff. */
   retries: number;
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
@@ -20,7 +21,13 @@ export interface FederationOptions {
   workerUrl?: URL;
 }
 
-export const DEFAULT_FEDERATION = { minExamples: 10, localSteps: 5, retries: 3 };
+/**
+ * Local SGD, not the Adam the device uses for its own model: Adam's first steps move every weight
+ * by about ±lr whatever its gradient, so averaging many devices' updates becomes a vote of signs.
+ * Measured in the simulation (`bench simulation`, MovieLens, 100 devices a round): local Adam
+ * stalled at HR@10 0.44–0.46, local SGD at this rate reached 0.629 (central 0.648).
+ */
+export const DEFAULT_FEDERATION = { minExamples: 10, localSteps: 5, localLearningRate: 0.2, retries: 3 };
 
 export interface FederationDeps {
   ctr: CtrRuntime;
@@ -111,7 +118,10 @@ export class Federation {
     const ctr = await this.deps.ctr.start();
     const { batch } = new ctr.CtrExampleCodec(shape).decode(examples);
     return this.deps.ctr.exclusive(async () => {
-      const local = ctr.DcnCtrModel.fromFlat(shape, global.weights, { version: global.version });
+      const local = ctr.DcnCtrModel.fromFlat(shape, global.weights, {
+        version: global.version,
+        training: { optimizer: 'sgd', learningRate: this.options.localLearningRate },
+      });
       try {
         for (let step = 0; step < this.options.localSteps; step++) await local.trainStep(batch);
         const trained = local.toFlat();
