@@ -1,14 +1,7 @@
-/** mulberry32: small, fast, deterministic; for sampling in evaluations (never for secrets). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from '@locus/protocol';
+
+/** The protocol's mulberry32, for sampling in evaluations (never for secrets). */
+export const seededRandom: (seed: number) => () => number = seededUniform;
 
 /** Fisher–Yates shuffle in place with a seeded generator. */
 export function shuffle<T>(items: T[], random: () => number): T[] {

@@ -1,19 +1,14 @@
+import { seededUniform } from '@locus/protocol';
+
 /**
  * Seeded randomness for exploration: ranking stays a pure function of its inputs, so a test (or
  * an audit) that passes the same seed gets the same page. Not for anything secret.
  */
 export type Random = () => number;
 
-/** mulberry32. */
+/** The protocol's mulberry32; any number is a seed (a time, a page's value), a non-finite one is 0. */
 export function seededRandom(seed: number): Random {
-  let a = Math.floor(Number.isFinite(seed) ? seed : 0) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededUniform(Math.floor(Number.isFinite(seed) ? seed : 0));
 }
 
 /** Standard normal (Box–Muller). */
