@@ -342,20 +342,23 @@ export interface ProfileExport {
   embeddings: { key: string; vector: Vector; createdAt: number }[];
 }
 
+/** What a device reports of a round it completed. */
+export interface CompletedRound {
+  status: 'completed';
+  roundId: string;
+  /** The global model version the update was computed against. */
+  modelVersion: number;
+  cohortSize: number;
+  /** Bytes this device sent: protocol messages only. */
+  bytesUploaded: number;
+  clippingBound: number;
+  /** L2 norm of the local update before clipping, and whether clipping scaled it down. */
+  updateNorm: number;
+  clipped: boolean;
+}
+
 export type FederationReport =
-  | {
-      status: 'completed';
-      roundId: string;
-      /** The global model version the update was computed against. */
-      modelVersion: number;
-      cohortSize: number;
-      /** Bytes this device sent: protocol messages only. */
-      bytesUploaded: number;
-      clippingBound: number;
-      updateNorm: number;
-      clipped: boolean;
-      examples: number;
-    }
+  | (CompletedRound & { examples: number })
   | {
       status: 'skipped';
       reason: 'no-aggregator' | 'no-consent' | 'model-not-ready' | 'no-storage' | 'not-enough-data';

@@ -15,6 +15,7 @@ import {
   type WireKind,
   type WireMessage,
 } from '@locus/protocol';
+import type { CompletedRound } from '../types.js';
 import { type Fetch, FlHttp, FlHttpError } from './http.js';
 
 export type RoundStage = 'model' | 'check-in' | 'share-keys' | 'train' | 'masked-input' | 'unmask' | 'done';
@@ -40,18 +41,7 @@ export interface RoundOptions {
 }
 
 export type RoundReport =
-  | {
-      status: 'completed';
-      roundId: string;
-      modelVersion: number;
-      cohortSize: number;
-      /** Bytes this device sent to the aggregator: protocol messages only. */
-      bytesUploaded: number;
-      clippingBound: number;
-      /** L2 norm of the local update before clipping, and whether clipping scaled it down. */
-      updateNorm: number;
-      clipped: boolean;
-    }
+  | CompletedRound
   | { status: 'not-selected' | 'dropped'; reason: string; retryAfterMs?: number; bytesUploaded: number };
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
