@@ -4,19 +4,10 @@
 import 'fake-indexeddb/auto';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createAggregator,
-  createNativeKeyAgreement,
-  DEFAULT_ROUND_SETTINGS,
-  type RoundSettings,
-  SqliteStore,
-  startServer,
-} from '@locus/aggregator';
 import { initialLocusCtrModel } from '@locus/protocol';
 import { type AdCandidate, createLocus } from '@locus/sdk';
-import { runFederatedRound } from '@locus/sdk/fl';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocusAggregator, otherDevices, startLocusAggregator } from '../federation-server.js';
 
 const MODELS = dirname(
   dirname(fileURLToPath(import.meta.resolve('@locus/models/artefacts/locus-glove-sif/config.json'))),
@@ -30,44 +21,17 @@ const CATALOG: AdCandidate[] = Array.from({ length: 12 }, (_, i) => ({
       : `Cast iron pans for baking bread, size ${i}.`,
 }));
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let close: () => Promise<void>;
+let aggregator: LocusAggregator;
 
 beforeAll(async () => {
-  const settings = structuredClone(DEFAULT_ROUND_SETTINGS) as RoundSettings;
-  const { layoutVersion, weights } = initialLocusCtrModel(DIM);
-  settings.model = {
-    id: 'locus-ctr',
-    length: weights.length,
-    layoutVersion,
-    initialWeights: 'locus-prior',
-    textDim: DIM,
-  };
-  settings.privacy.noiseMultiplier = 0;
-  settings.cohort = { ...settings.cohort, minCohort: 20, maxCohort: 20, samplingRate: 1 };
-  settings.deadlines = { checkInMs: 20_000, shareKeysMs: 20_000, maskedInputMs: 60_000, unmaskMs: 20_000 };
-  settings.http.addressLimit = null;
-  settings.http.tokenLimit = null;
-  const store = SqliteStore.open(':memory:');
-  const aggregator = await createAggregator({
-    store,
-    settings,
-    logger: pino({ level: 'silent' }),
-    keyAgreement: createNativeKeyAgreement,
-  });
-  server = await startServer(aggregator.app, { port: 0, host: '127.0.0.1' });
-  close = async () => {
-    await server.close();
-    await aggregator.close();
-    await store.close();
-  };
+  aggregator = await startLocusAggregator({ textDim: DIM, noiseMultiplier: 0, stageMs: 30_000 });
 }, 60_000);
 
-afterAll(async () => close?.());
+afterAll(async () => aggregator?.close());
 
 describe('locus.federate()', () => {
   it('takes part in a round with 19 other devices; the global model moves and is adopted', async () => {
-    const url = `${server.url}/fl`;
+    const { url } = aggregator;
     const locus = await createLocus({
       catalog: CATALOG,
       backend: 'wasm',
@@ -83,14 +47,7 @@ describe('locus.federate()', () => {
       await locus.track({ type: 'view', adId: ad.id, slot: 'side' });
       await locus.track({ type: 'click', adId: ad.id, slot: 'side' });
     }
-    const others = Array.from({ length: 19 }, (_, device) =>
-      runFederatedRound({
-        url,
-        modelId: 'locus-ctr',
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200))),
-        computeUpdate: async (model) => Float32Array.from(model.weights, (_, i) => ((device + i) % 7) * 1e-4),
-      }),
-    );
+    const others = otherDevices(url, 7);
     const stages: string[] = [];
     locus.events.addEventListener('locus:federation', (event) =>
       stages.push((event as CustomEvent<{ stage: string }>).detail.stage),

@@ -1,15 +1,6 @@
-import {
-  createAggregator,
-  createNativeKeyAgreement,
-  DEFAULT_ROUND_SETTINGS,
-  type RoundSettings,
-  SqliteStore,
-  startServer,
-} from '@locus/aggregator';
-import { initialLocusCtrModel, parseMessage, type WireKind } from '@locus/protocol';
-import { runFederatedRound } from '@locus/sdk/fl';
+import { parseMessage, type WireKind } from '@locus/protocol';
 import { expect, test } from '@playwright/test';
-import { pino } from 'pino';
+import { otherDevices, startLocusAggregator } from '../federation-server.js';
 import { FIXTURES, locusReady, watchPageErrors } from './helpers.js';
 
 const DIM = 100; // the default encoder, locus-glove-sif
@@ -26,35 +17,18 @@ test('a real browser completes a secure round with 19 other devices; it sends pr
 }) => {
   test.setTimeout(240_000);
   const pageErrors = watchPageErrors(page);
-  const settings = structuredClone(DEFAULT_ROUND_SETTINGS) as RoundSettings;
-  const { layoutVersion, weights } = initialLocusCtrModel(DIM);
-  settings.model = {
-    id: 'locus-ctr',
-    length: weights.length,
-    layoutVersion,
-    initialWeights: 'locus-prior',
+  const aggregator = await startLocusAggregator({
     textDim: DIM,
-  };
-  settings.privacy.noiseMultiplier = 0.5;
-  settings.cohort = { ...settings.cohort, minCohort: 20, maxCohort: 20, samplingRate: 1 };
-  settings.deadlines = { checkInMs: 60_000, shareKeysMs: 60_000, maskedInputMs: 120_000, unmaskMs: 60_000 };
-  settings.http.addressLimit = null;
-  settings.http.tokenLimit = null;
-  settings.http.corsOrigins = [FIXTURES];
-  const store = SqliteStore.open(':memory:');
-  const aggregator = await createAggregator({
-    store,
-    settings,
-    logger: pino({ level: 'silent' }),
-    keyAgreement: createNativeKeyAgreement,
+    noiseMultiplier: 0.5,
+    stageMs: 60_000,
+    corsOrigins: [FIXTURES],
   });
-  const server = await startServer(aggregator.app, { port: 0, host: '127.0.0.1' });
-  const url = `${server.url}/fl`;
+  const { url } = aggregator;
   const workers: string[] = [];
   page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
   const sent: { url: string; method: string; body: string | null }[] = [];
   page.on('request', (request) => {
-    if (request.url().startsWith(server.url))
+    if (request.url().startsWith(aggregator.origin))
       sent.push({ url: request.url(), method: request.method(), body: request.postData() });
   });
   try {
@@ -80,14 +54,7 @@ test('a real browser completes a secure round with 19 other devices; it sends pr
         await locus.track({ type: 'click', adId: ad.id, slot: 'side' });
       }
     });
-    const others = Array.from({ length: 19 }, (_, device) =>
-      runFederatedRound({
-        url,
-        modelId: 'locus-ctr',
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200))),
-        computeUpdate: async (model) => Float32Array.from(model.weights, (_, i) => ((device + i) % 5) * 1e-4),
-      }),
-    );
+    const others = otherDevices(url, 5);
     const [report, ...theirs] = await Promise.all([
       page.evaluate(() =>
         (window as unknown as { locus: { federate(): Promise<unknown> } }).locus.federate(),
@@ -118,8 +85,6 @@ test('a real browser completes a secure round with 19 other devices; it sends pr
     expect(await page.evaluate(() => (window as unknown as { errors: string[] }).errors)).toEqual([]);
     expect(pageErrors).toEqual([]);
   } finally {
-    await server.close();
     await aggregator.close();
-    await store.close();
   }
 });
