@@ -89,7 +89,8 @@ export class ProfileStore {
   /**
    * The interest state as last read or written: every ranking needs it, and reading it back from
    * IndexedDB (a structured clone of its vectors) cost about half a millisecond per ranking.
-   * Dropped whenever this tab or another one writes or clears the interest store.
+   * Dropped once a write of this tab or another one to the interest store has committed (a read
+   * that began before the commit may still see the old state, as IndexedDB would give it).
    */
   private interestMemo: Promise<InterestState | undefined> | undefined;
 
@@ -106,7 +107,7 @@ export class ProfileStore {
     (this.channel as { unref?: () => void } | undefined)?.unref?.();
     this.channel?.addEventListener('message', (event: MessageEvent<{ stores?: StoreName[] }>) => {
       const stores = event.data?.stores ?? [...STORE_NAMES];
-      if (stores.includes('interest')) this.interestMemo = undefined;
+      this.forgetInterestIfIn(stores);
       for (const listener of this.remoteListeners) listener(stores);
     });
   }
@@ -171,10 +172,9 @@ export class ProfileStore {
         const tx = db.transaction(stores, 'readwrite');
         tx.done.catch(() => {}); // observed below; an abort must not become an unhandled rejection
         try {
-          if (stores.includes('interest')) this.interestMemo = undefined;
           const result = await task(tx);
           await tx.done;
-          this.channel?.postMessage({ stores });
+          this.committed(stores);
           return result;
         } catch (err) {
           abortQuietly(tx);
@@ -204,6 +204,16 @@ export class ProfileStore {
   }
 
   // ---- interest and pages -------------------------------------------------------------------
+
+  /** After a committed write: what this tab kept goes, and the other tabs hear of it. */
+  private committed(stores: readonly StoreName[]): void {
+    this.forgetInterestIfIn(stores);
+    this.channel?.postMessage({ stores });
+  }
+
+  private forgetInterestIfIn(stores: readonly StoreName[]): void {
+    if (stores.includes('interest')) this.interestMemo = undefined;
+  }
 
   /** The interest state (shared with other callers: read it, never change it in place). */
   interest(): Promise<InterestState | undefined> {
@@ -398,9 +408,8 @@ export class ProfileStore {
   /** Deletes what is past the retention period or over the size limits (oldest first). */
   async sweep(now = Date.now()): Promise<SweepResult> {
     return this.lock(async () => {
-      this.interestMemo = undefined;
       const result = await sweep(await this.db(), this.limits, now);
-      this.interestMemo = undefined; // it may have expired the interest state
+      this.forgetInterestIfIn(['interest']); // it may have expired the interest state
       return result;
     });
   }
@@ -408,10 +417,9 @@ export class ProfileStore {
   /** Deletes the given stores (all of them by default). Never gated: deleting is always allowed. */
   async clear(stores: readonly StoreName[] = STORE_NAMES): Promise<void> {
     await this.lock(async () => {
-      this.interestMemo = undefined;
       const tx = (await this.db()).transaction([...stores], 'readwrite');
       await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
-      this.channel?.postMessage({ stores });
+      this.committed(stores);
     });
   }
 
