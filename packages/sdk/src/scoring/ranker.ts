@@ -136,8 +136,11 @@ export class Ranker {
     this.counts = undefined;
   }
 
-  private exposureCounts(ads: readonly AdCandidate[], now: number): Promise<ExposureCounts | undefined> {
-    const key = ads.map((ad) => ad.id).join('\n');
+  private exposureCounts(
+    ads: readonly AdCandidate[],
+    key: string,
+    now: number,
+  ): Promise<ExposureCounts | undefined> {
     if (this.counts?.key !== key) {
       const value = this.profiles
         .storeForCache()
@@ -165,9 +168,11 @@ export class Ranker {
   }
 
   async rank(request: RankRequest, model: CachedEncoder | undefined): Promise<RankOutcome> {
-    const counts = await this.exposureCounts(request.ads, request.now);
+    // The ad set, as the key of what is kept per ad set (exposure counts, prepared ads).
+    const adIds = request.ads.map((ad) => ad.id).join('\n');
+    const counts = await this.exposureCounts(request.ads, adIds, request.now);
     const scored = model
-      ? await this.scoreWithModel(request, model, counts)
+      ? await this.scoreWithModel(request, adIds, model, counts)
       : await this.scoreWithKeywords(request);
     const result = rankCandidates({
       candidates: request.ads,
@@ -220,6 +225,7 @@ export class Ranker {
 
   private async scoreWithModel(
     request: RankRequest,
+    adIds: string,
     model: CachedEncoder,
     counts: ExposureCounts | undefined,
   ) {
@@ -246,7 +252,7 @@ export class Ranker {
       interests: [user.vector, page],
       ...(history.length > 0 ? { history: { ids: history } } : {}),
     };
-    const adsKey = `${model.encoder.id}|${request.ads.map((ad) => ad.id).join(',')}`;
+    const adsKey = `${model.encoder.id}|${adIds}`;
     // Everything the explanations depend on but the ads' own exposures.
     const inputsKey = [
       ctr.version,
