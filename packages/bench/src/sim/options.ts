@@ -4,15 +4,7 @@ import type { LocalTrainingOptions } from './movielens-clients.js';
 /** The server optimizer (the aggregator's `--strategy`). */
 export type StrategyOptions =
   | { name: 'fedavg'; serverLearningRate: number }
-  | {
-      name: 'fedadam';
-      serverLearningRate: number;
-      beta1: number;
-      beta2: number;
-      tau: number;
-      /** Cosine decay of η to this fraction over the run's rounds (none when absent). */
-      decayTo?: number;
-    };
+  | { name: 'fedadam'; serverLearningRate: number; beta1: number; beta2: number; tau: number };
 
 /** Everything one federated run depends on. */
 export interface FederatedRunOptions {
@@ -47,7 +39,6 @@ export interface FederatedRunOptions {
 export function createStrategy(
   options: StrategyOptions,
   fixed: { cohortSize: number; clippingBound: number; noiseMultiplier: number },
-  rounds: number,
 ): Strategy<unknown> {
   if (options.name === 'fedavg') {
     return new FedAvg({ ...fixed, serverLearningRate: options.serverLearningRate }) as Strategy<unknown>;
@@ -58,7 +49,6 @@ export function createStrategy(
     beta1: options.beta1,
     beta2: options.beta2,
     tau: adaptivityFloor(options.tau, fixed),
-    ...(options.decayTo === undefined ? {} : { decay: { rounds, finalFraction: options.decayTo } }),
   }) as Strategy<unknown>;
 }
 
@@ -81,7 +71,5 @@ export function describeStrategy(
 ): string {
   if (options.name === 'fedavg') return `FedAvg (η ${options.serverLearningRate})`;
   const tau = adaptivityFloor(options.tau, fixed);
-  const decay =
-    options.decayTo === undefined ? '' : ` → ${options.serverLearningRate * options.decayTo} (cosine)`;
-  return `FedAdam (η ${options.serverLearningRate}${decay}, β ${options.beta1}/${options.beta2}, τ ${tau.toPrecision(2)})`;
+  return `FedAdam (η ${options.serverLearningRate}, β ${options.beta1}/${options.beta2}, τ ${tau.toPrecision(2)})`;
 }

@@ -114,11 +114,11 @@ export async function runFederated(
   }
   const samplingRate = options.expectedCohort / clients;
   const noiseMultiplier = noiseFor(options, samplingRate);
-  const strategy = createStrategy(
-    options.strategy,
-    { cohortSize: options.expectedCohort, clippingBound: options.clippingBound, noiseMultiplier },
-    options.rounds,
-  );
+  const strategy = createStrategy(options.strategy, {
+    cohortSize: options.expectedCohort,
+    clippingBound: options.clippingBound,
+    noiseMultiplier,
+  });
   let strategyState = strategy.initialState(federation.parameterCount);
   let weights = federation.initialWeights();
   let ledger = createPrivacyLedger();

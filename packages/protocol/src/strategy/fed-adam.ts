@@ -20,12 +20,6 @@ export interface FedAdamOptions extends FixedRoundOptions {
   beta2?: number;
   /** τ, the adaptivity floor. Default 1e-3. */
   tau?: number;
-  /**
-   * Cosine decay of η over this many rounds, down to `finalFraction`·η (and held there): Adam's
-   * per-coordinate steps do not shrink by themselves, so without decay a model that has found its
-   * region keeps circling in it. Default: none (η constant).
-   */
-  decay?: { rounds: number; finalFraction: number };
 }
 
 /** Optimizer state as plain arrays, JSON-safe for the server's store. */
@@ -49,7 +43,6 @@ export class FedAdam implements Strategy<FedAdamState> {
   readonly beta1: number;
   readonly beta2: number;
   readonly tau: number;
-  readonly decay: { rounds: number; finalFraction: number } | undefined;
 
   constructor(readonly options: FedAdamOptions) {
     checkFixedRoundOptions(options);
@@ -61,28 +54,6 @@ export class FedAdam implements Strategy<FedAdamState> {
     requireArgument(this.beta1 >= 0 && this.beta1 < 1, 'beta1 must be in [0, 1)');
     requireArgument(this.beta2 >= 0 && this.beta2 < 1, 'beta2 must be in [0, 1)');
     requireArgument(this.tau > 0, 'tau must be positive');
-    this.decay = options.decay;
-    if (this.decay) {
-      requireArgument(
-        Number.isInteger(this.decay.rounds) && this.decay.rounds >= 1,
-        'decay.rounds must be a positive integer',
-      );
-      requireArgument(
-        this.decay.finalFraction >= 0 && this.decay.finalFraction <= 1,
-        'decay.finalFraction must be in [0, 1]',
-      );
-    }
-  }
-
-  /** η for the round after `step` aggregated ones. */
-  learningRateAt(step: number): number {
-    if (!this.decay) return this.serverLearningRate;
-    const progress = Math.min(step, this.decay.rounds) / this.decay.rounds;
-    const { finalFraction } = this.decay;
-    return (
-      this.serverLearningRate *
-      (finalFraction + ((1 - finalFraction) * (1 + Math.cos(Math.PI * progress))) / 2)
-    );
   }
 
   initialState(parameterCount: number): FedAdamState {
@@ -107,14 +78,13 @@ export class FedAdam implements Strategy<FedAdamState> {
     const firstMoment = new Array<number>(mean.length);
     const secondMoment = new Array<number>(mean.length);
     const weights = new Float32Array(mean.length);
-    const eta = this.learningRateAt(state.step);
     for (let i = 0; i < mean.length; i++) {
       const delta = mean[i]!;
       const m = this.beta1 * state.firstMoment[i]! + (1 - this.beta1) * delta;
       const v = this.beta2 * state.secondMoment[i]! + (1 - this.beta2) * delta * delta;
       firstMoment[i] = m;
       secondMoment[i] = v;
-      weights[i] = input.globalWeights[i]! + (eta * m) / (Math.sqrt(v) + this.tau);
+      weights[i] = input.globalWeights[i]! + (this.serverLearningRate * m) / (Math.sqrt(v) + this.tau);
     }
     return { weights, state: { firstMoment, secondMoment, step: state.step + 1 } };
   }

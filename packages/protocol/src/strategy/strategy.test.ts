@@ -100,24 +100,6 @@ describe('FedAdam', () => {
     expect(firstStep(1e-3)).toBeCloseTo(0.005, 6);
   });
 
-  it('decays η along a cosine to its final fraction, then holds it', () => {
-    const fedAdam = new FedAdam({ ...options, decay: { rounds: 10, finalFraction: 0.1 } });
-    expect(fedAdam.learningRateAt(0)).toBeCloseTo(0.1, 12);
-    expect(fedAdam.learningRateAt(5)).toBeCloseTo(0.1 * (0.1 + 0.9 * 0.5), 12); // halfway
-    expect(fedAdam.learningRateAt(10)).toBeCloseTo(0.01, 12);
-    expect(fedAdam.learningRateAt(50)).toBeCloseTo(0.01, 12);
-    expect(new FedAdam(options).learningRateAt(50)).toBe(0.1);
-    // The step uses the rate of its round: the 11th round moves a first-step-sized update by ≈ η/10.
-    const late = fedAdam.aggregate(input([0], [1], 1), { ...fedAdam.initialState(1), step: 10 });
-    expect(late.weights[0]).toBeCloseTo(0.01, 3);
-    expect(() => new FedAdam({ ...options, decay: { rounds: 0, finalFraction: 0.1 } })).toThrow(
-      /decay.rounds/,
-    );
-    expect(() => new FedAdam({ ...options, decay: { rounds: 5, finalFraction: 2 } })).toThrow(
-      /finalFraction/,
-    );
-  });
-
   it('keeps its state JSON-safe and rejects a state of another size', () => {
     const fedAdam = new FedAdam(options);
     const { state } = fedAdam.aggregate(input([1, 1, 1], [1, 2, 3], 3), fedAdam.initialState(3));
