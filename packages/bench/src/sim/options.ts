@@ -71,5 +71,5 @@ export function describeStrategy(
 ): string {
   if (options.name === 'fedavg') return `FedAvg (η ${options.serverLearningRate})`;
   const tau = adaptivityFloor(options.tau, fixed);
-  return `FedAdam (η ${options.serverLearningRate}, β ${options.beta1}/${options.beta2}, τ ${tau.toPrecision(2)})`;
+  return `FedAdam (η ${options.serverLearningRate}, β ${options.beta1}/${options.beta2}, τ ${tau < 1e-3 ? tau.toExponential(0) : tau.toPrecision(2)})`;
 }
