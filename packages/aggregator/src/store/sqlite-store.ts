@@ -14,13 +14,27 @@ import {
   StoreError,
   TERMINAL_STATUSES,
 } from './store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteStoreOptions {
   /** Clock for `created_at` / `applied_at`; tests pin it. */
   now?: () => Date;
   /** How long a write waits for another connection's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * How often a worker thread checkpoints the WAL, in ms (default 100); null leaves checkpoints
+   * to SQLite, which runs them inside the commit that grows the WAL past 1000 pages.
+   */
+  checkpointIntervalMs?: number | null;
 }
+
+/** SQLite's own automatic checkpoint size, in pages. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+/**
+ * With the checkpoint worker running, the automatic checkpoint stays as a backstop for a worker
+ * that falls behind: at 10,000 pages (40 MB of WAL) the committing request checkpoints itself.
+ */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 interface ModelRow {
   id: string;
@@ -48,15 +62,18 @@ const TERMINAL_SQL = TERMINAL.map((status) => `'${status}'`).join(', ');
 /**
  * The embedded default {@link Store}: one SQLite file via better-sqlite3 (synchronous, so each
  * method settles at once), WAL journal with synchronous=NORMAL (a committed transaction survives a
- * crash of the process; only a power loss can take the last ones), schema migrated on open.
+ * crash of the process; only a power loss can take the last ones), schema migrated on open. A
+ * worker thread checkpoints the WAL (see {@link WalCheckpointer}), so requests do not wait for it.
  */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #sql;
+  readonly #checkpointer: WalCheckpointer | null;
   #closed = false;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, checkpointer: WalCheckpointer | null) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
     const prepare = <P extends unknown[], R = unknown>(sql: string) => db.prepare<P, R>(sql);
     this.#sql = {
       currentModel: prepare<[string], ModelRow>(
@@ -144,7 +161,19 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db, undefined, options.now);
-      return new SqliteStore(db);
+      const interval = options.checkpointIntervalMs === undefined ? 100 : options.checkpointIntervalMs;
+      let checkpointer: WalCheckpointer | null = null;
+      if (interval !== null && path !== ':memory:') {
+        const main = db;
+        checkpointer = WalCheckpointer.start(path, {
+          intervalMs: interval,
+          onFailure: () => {
+            if (main.open) main.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+          },
+        });
+        db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      }
+      return new SqliteStore(db, checkpointer);
     } catch (error) {
       db?.close();
       if (error instanceof StoreError) throw error;
@@ -313,9 +342,20 @@ export class SqliteStore implements Store {
       .map((text) => JSON.parse(text) as PrivacyLedgerEntry);
   }
 
+  /**
+   * Checkpoints the WAL now through the worker; resolves with the pages copied (0 without a
+   * worker). For tests and shutdown; the worker also checkpoints on its own.
+   */
+  async checkpoint(): Promise<number> {
+    this.#open();
+    return this.#checkpointer ? this.#checkpointer.checkpoint() : 0;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // The worker's connection closes first, so closing this last one checkpoints and removes the WAL.
+    await this.#checkpointer?.stop();
     this.#db.close();
   }
 
