@@ -72,6 +72,7 @@ export {
   type PublicKeys,
   X25519_KEY_BYTES,
 } from './secagg/cohort.js';
+export { type Hkdf, hkdfSha256 } from './secagg/key-derivation.js';
 export { chacha20MaskKeystream, type MaskKeystream } from './secagg/mask-expansion.js';
 export type {
   MaskedInputSubmission,

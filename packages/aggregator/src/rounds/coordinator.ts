@@ -29,7 +29,8 @@ import {
   encodeUnmaskResponse,
 } from './codecs.js';
 import { clientFault, RoundError } from './errors.js';
-import { createNativeMaskKeystream } from './native-chacha20.js';
+import { nativeMaskKeystream } from './native-chacha20.js';
+import { nativeHkdf } from './native-hkdf.js';
 import { createNativeKeyAgreement } from './native-x25519.js';
 import { OpenRound } from './open-round.js';
 import type { RoundSettings } from './settings.js';
@@ -103,7 +104,8 @@ export class RoundCoordinator {
       metrics: options.metrics ?? new AggregatorMetrics(),
       strategy: createStrategy(options.settings),
       keyAgreement: options.keyAgreement ?? createNativeKeyAgreement,
-      maskKeystream: options.maskKeystream ?? createNativeMaskKeystream(),
+      maskKeystream: options.maskKeystream ?? nativeMaskKeystream,
+      hkdf: nativeHkdf,
     };
     const stored = await ctx.store.openRound();
     let round: OpenRound;

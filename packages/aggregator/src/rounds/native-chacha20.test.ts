@@ -16,6 +16,7 @@ import {
 } from '@locus/protocol';
 import { describe, expect, it } from 'vitest';
 import { createNativeMaskKeystream } from './native-chacha20.js';
+import { nativeHkdf } from './native-hkdf.js';
 import { createNativeKeyAgreement } from './native-x25519.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -108,6 +109,7 @@ describe('node:crypto ChaCha20 as the mask keystream', () => {
     const native = serverUnmask(summed.state, responses, {
       keyAgreement: createNativeKeyAgreement(),
       maskKeystream: createNativeMaskKeystream(),
+      hkdf: nativeHkdf,
     });
     expect(native.sum).toEqual(expected);
     expect(native.sum).toEqual(serverUnmask(summed.state, responses).sum);

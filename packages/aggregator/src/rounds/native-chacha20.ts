@@ -17,7 +17,8 @@ const COUNTER_ZERO_NONCE_ZERO = Buffer.alloc(16);
 
 /**
  * A keystream that encrypts a cached zero buffer (grown to the longest stream asked for, never
- * written) and copies the result into the caller's buffer. One per server is enough.
+ * written) and copies the result into the caller's buffer. One per process is enough: see
+ * {@link nativeMaskKeystream}.
  */
 export function createNativeMaskKeystream(): MaskKeystream {
   let zeros = Buffer.alloc(0);
@@ -27,3 +28,10 @@ export function createNativeMaskKeystream(): MaskKeystream {
     output.set(cipher.update(zeros.subarray(0, output.length)));
   };
 }
+
+/**
+ * The process's one native keystream. Servers share it rather than each making their own: the
+ * JIT-compiled unmasking loop is specialised to the keystream it calls, and a new one per server
+ * (tests, benchmarks) would throw that code away each time.
+ */
+export const nativeMaskKeystream: MaskKeystream = createNativeMaskKeystream();

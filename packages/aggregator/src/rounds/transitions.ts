@@ -1,5 +1,6 @@
 import {
   finishRound,
+  type Hkdf,
   isProtocolError,
   type KeyAgreement,
   type MaskKeystream,
@@ -41,6 +42,8 @@ export interface RoundContext {
   keyAgreement: () => KeyAgreement;
   /** The ChaCha20 keystream of every mask expansion (node:crypto's unless a test injects one). */
   maskKeystream: MaskKeystream;
+  /** The HKDF of every mask key (node:crypto's). */
+  hkdf: Hkdf;
 }
 
 /** Protocol refusals that end a round (too few clients or shares left), as opposed to bugs. */
@@ -224,6 +227,7 @@ export async function closeUnmask(ctx: RoundContext, round: OpenRound): Promise<
     sum = serverUnmask(stage, decodeAll(messages, decodeUnmaskResponse), {
       keyAgreement: ctx.keyAgreement(),
       maskKeystream: ctx.maskKeystream,
+      hkdf: ctx.hkdf,
     }).sum;
   } catch (error) {
     return failOnProtocolRefusal(ctx, round, error, { responders });

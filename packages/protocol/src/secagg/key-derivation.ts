@@ -10,6 +10,16 @@ import { requireArgument } from '../protocol-error.js';
  */
 const SALT = new TextEncoder().encode('locus/secagg/v1');
 const KEY_BYTES = 32;
+
+/**
+ * HKDF-SHA256 (RFC 5869) as a function, so a server can substitute a native one for the mask keys
+ * it derives when unmasking (one per survivor and per dropout-neighbour pair). Every implementation
+ * must return exactly RFC 5869's output.
+ */
+export type Hkdf = (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number) => Uint8Array;
+
+/** The pure-JS default {@link Hkdf} (noble's), for browsers and tests. */
+export const hkdfSha256: Hkdf = (ikm, salt, info, length) => hkdf(sha256, ikm, salt, info, length);
 const MAX_ROUND_ID_BYTES = 255;
 
 /** label ‖ 0x00 ‖ len(roundId) ‖ roundId ‖ u32be(first) ‖ u32be(second): unambiguous by construction. */
@@ -58,9 +68,9 @@ export function pairwiseMaskKey(
   roundId: string,
   a: number,
   b: number,
+  derive: Hkdf = hkdfSha256,
 ): Uint8Array {
-  return hkdf(
-    sha256,
+  return derive(
     maskingSharedSecret,
     SALT,
     info('pairwise-mask', roundId, Math.min(a, b), Math.max(a, b)),
@@ -69,8 +79,13 @@ export function pairwiseMaskKey(
 }
 
 /** ChaCha20 key of `owner`'s self mask, from its secret self-mask seed. */
-export function selfMaskKey(selfMaskSeed: Uint8Array, roundId: string, owner: number): Uint8Array {
-  return hkdf(sha256, selfMaskSeed, SALT, info('self-mask', roundId, owner, 0), KEY_BYTES);
+export function selfMaskKey(
+  selfMaskSeed: Uint8Array,
+  roundId: string,
+  owner: number,
+  derive: Hkdf = hkdfSha256,
+): Uint8Array {
+  return derive(selfMaskSeed, SALT, info('self-mask', roundId, owner, 0), KEY_BYTES);
 }
 
 /** Key of the public pseudo-random permutation behind the neighbour graph. */

@@ -1,7 +1,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { equalBytes } from '@noble/curves/utils.js';
 import { ProtocolError } from '../protocol-error.js';
-import { pairwiseMaskKey, selfMaskKey } from './key-derivation.js';
+import { type Hkdf, hkdfSha256, pairwiseMaskKey, selfMaskKey } from './key-derivation.js';
 import { applyMask, createMaskWorkspace, type MaskKeystream } from './mask-expansion.js';
 import type { UnmaskResponse } from './messages.js';
 import { neighbourhoods, requireStage, type ServerUnmaskStage } from './server.js';
@@ -131,6 +131,12 @@ export interface UnmaskOptions {
    * `node:crypto`. It must write the same bytes: see {@link MaskKeystream}.
    */
   maskKeystream?: MaskKeystream;
+  /**
+   * The HKDF-SHA256 that derives every mask key from its seed or shared secret (one call per
+   * mask). Default: noble's (pure JS); a Node server may pass one backed by `node:crypto`. It
+   * must return the same bytes: see {@link Hkdf}.
+   */
+  hkdf?: Hkdf;
 }
 
 /**
@@ -147,6 +153,7 @@ export function serverUnmask(
   options: UnmaskOptions = {},
 ): UnmaskedSum {
   const { setup } = state;
+  const derive = options.hkdf ?? hkdfSha256;
   const keyAgreement: KeyAgreement =
     options.keyAgreement ?? ((secretKey, publicKey) => x25519.getSharedSecret(secretKey, publicKey));
   const members = new Map(setup.members.map((member) => [member.index, member]));
@@ -175,7 +182,7 @@ export function serverUnmask(
   const sum = state.maskedSum.slice();
   const workspace = createMaskWorkspace(setup.vectorLength, options.maskKeystream);
   for (const { owner, secret } of seeds)
-    applyMask(sum, selfMaskKey(secret, setup.roundId, owner), -1, workspace);
+    applyMask(sum, selfMaskKey(secret, setup.roundId, owner, derive), -1, workspace);
   for (const { owner: dropout, secret } of maskingKeys) {
     if (!equalBytes(keyAgreement(secret, X25519_BASE_POINT), members.get(dropout)!.maskingPublicKey)) {
       throw new ProtocolError(
@@ -193,7 +200,7 @@ export function serverUnmask(
       const survivorSign = neighbour < dropout ? 1 : -1;
       applyMask(
         sum,
-        pairwiseMaskKey(shared, setup.roundId, neighbour, dropout),
+        pairwiseMaskKey(shared, setup.roundId, neighbour, dropout, derive),
         survivorSign === 1 ? -1 : 1,
         workspace,
       );
