@@ -42,6 +42,24 @@ describe('SqliteStore', () => {
     db.close();
   });
 
+  it('creates databases with 16 KB pages and keeps the page size of an existing one', async () => {
+    await SqliteStore.open(dbPath).close();
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      const size = db.pragma('page_size', { simple: true });
+      db.close();
+      return size;
+    };
+    expect(pageSize(dbPath)).toBe(16_384);
+    const older = join(dir, 'older.sqlite');
+    const db = new Database(older);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    db.close();
+    await SqliteStore.open(older).close();
+    expect(pageSize(older)).toBe(4096);
+  });
+
   it('is idempotent: reopening applies nothing and keeps one version-0 row', async () => {
     await SqliteStore.open(dbPath, { now: at('2025-01-01T00:00:00.000Z') }).close();
     const store = SqliteStore.open(dbPath, { now: at('2030-01-01T00:00:00.000Z') });

@@ -28,13 +28,16 @@ export interface SqliteStoreOptions {
   checkpointIntervalMs?: number | null;
 }
 
+/** Page size of databases this store creates. */
+const PAGE_BYTES = 16_384;
 /** SQLite's own automatic checkpoint size, in pages. */
 const AUTO_CHECKPOINT_PAGES = 1000;
 /**
  * With the checkpoint worker running, the automatic checkpoint stays as a backstop for a worker
- * that falls behind: at 10,000 pages (40 MB of WAL) the committing request checkpoints itself.
+ * that falls behind: at 4,000 pages (64 MB of WAL with 16 KB pages) the committing request
+ * checkpoints itself.
  */
-const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+const BACKSTOP_CHECKPOINT_PAGES = 4_000;
 
 interface ModelRow {
   id: string;
@@ -154,6 +157,9 @@ export class SqliteStore implements Store {
     try {
       db = new Database(path);
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      // A new database gets 16 KB pages: a 40 KB masked input then spans 3 pages (WAL frames,
+      // each its own write) instead of 11. An existing file keeps the page size it was made with.
+      db.pragma(`page_size = ${PAGE_BYTES}`);
       // journal_mode reads the file header first: a non-SQLite file fails here (SQLITE_NOTADB).
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal' && path !== ':memory:')

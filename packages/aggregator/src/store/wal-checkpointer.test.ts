@@ -44,17 +44,17 @@ describe('WAL checkpoints in a worker', () => {
   it('copies committed pages into the database file without the request path doing it', async () => {
     // A long interval: only the explicit checkpoint below runs.
     const store = await storeWithRound({ checkpointIntervalMs: 60_000 });
-    await saveInputs(store, 120);
-    // 120 × 40 KB is over SQLite's automatic limit (1000 pages) but under the backstop: nothing
-    // was checkpointed by the commits themselves.
-    expect(statSync(dbPath).size).toBeLessThan(100_000);
+    await saveInputs(store, 400);
+    // 400 × 40 KB (3 pages each) is over SQLite's automatic limit (1000 pages) but under the
+    // backstop: nothing was checkpointed by the commits themselves.
+    expect(statSync(dbPath).size).toBeLessThan(200_000);
     expect(await store.checkpoint()).toBeGreaterThan(1000);
-    expect(statSync(dbPath).size).toBeGreaterThan(120 * 40_000);
+    expect(statSync(dbPath).size).toBeGreaterThan(400 * 40_000);
     // Every message is still there, read back through the main connection.
-    expect([...(await store.messages('round-1-abcd', 'masked-input'))]).toHaveLength(120);
+    expect([...(await store.messages('round-1-abcd', 'masked-input'))]).toHaveLength(400);
     await store.close();
     const reopened = SqliteStore.open(dbPath);
-    expect(await reopened.messageSenders('round-1-abcd', 'masked-input')).toHaveLength(120);
+    expect(await reopened.messageSenders('round-1-abcd', 'masked-input')).toHaveLength(400);
     await reopened.close();
   });
 
@@ -67,9 +67,9 @@ describe('WAL checkpoints in a worker', () => {
 
   it('leaves checkpoints to SQLite when disabled', async () => {
     const store = await storeWithRound({ checkpointIntervalMs: null });
-    await saveInputs(store, 120);
+    await saveInputs(store, 400);
     // The commit that crossed 1000 pages checkpointed.
-    expect(statSync(dbPath).size).toBeGreaterThan(1_000_000);
+    expect(statSync(dbPath).size).toBeGreaterThan(10_000_000);
     expect(await store.checkpoint()).toBe(0);
     await store.close();
   });
