@@ -23,6 +23,11 @@ const MODEL: Partial<LocusMovieLensOptions> = {
   shape: { contextIdFields: 2, idBuckets: 4096, factorDim: 16 },
 };
 
+/** MODEL with a single id row: every id shares it, so nothing is learned per item. */
+const CONTENT_ONLY_MODEL: Partial<LocusMovieLensOptions> = {
+  shape: { ...MODEL.shape, idBuckets: 1 },
+};
+
 /** What every run shares; the runs differ in noise and dropouts. */
 function baseRun(quick: boolean): Omit<FederatedRunOptions, 'label' | 'targetEpsilon' | 'dropoutRate'> {
   // 100 server steps: the central model needs ~1,000 Adam steps (6 epochs of 512 positives) and
@@ -138,6 +143,16 @@ export async function simulationSuite(options: {
   const base = baseRun(quick);
   const central: CentralResult = await trainCentral(data, vectors, MODEL, quick ? 1 : 6, log);
   log(`central done (${elapsed()})`);
+  // The same model with one id row shared by every id: no per-item (collaborative) parameters
+  // left, only text, context and exposure. It shows how much of central's figure the id rows carry.
+  const contentOnly: CentralResult = await trainCentral(
+    data,
+    vectors,
+    CONTENT_ONLY_MODEL,
+    quick ? 1 : 6,
+    log,
+  );
+  log(`central without per-item rows done (${elapsed()})`);
   const results: { spec: RunSpec; result: FederatedRunResult }[] = [];
   for (const spec of RUNS.filter((r) => !quick || QUICK_RUNS.includes(r.label))) {
     const options: FederatedRunOptions = {
@@ -168,6 +183,10 @@ export async function simulationSuite(options: {
 
   const rows: SimulationRow[] = [
     centralRow(central, `central, same model (${central.parameters.toLocaleString('en')} params)`),
+    centralRow(
+      contentOnly,
+      `central, no per-item rows (${contentOnly.parameters.toLocaleString('en')} params)`,
+    ),
     ...results.map(({ spec, result }) => federatedRow(result, central, spec.target)),
   ];
   const headline = results.find((r) => r.spec.targetEpsilon !== null) ?? results[0]!;
@@ -176,6 +195,7 @@ export async function simulationSuite(options: {
   const checks = [
     `central figure: trained in this run with the federated model's shape and uniform non-clicks; the CTR evaluation's own model (597k parameters, popularity-weighted non-clicks, \`bench eval\`) recorded HR@10 ${RECORDED_CENTRAL.hr10} / NDCG@10 ${RECORDED_CENTRAL.ndcg10} (not re-run here)`,
     ...rows.filter((r) => r.target !== '–').map((r) => `${r.run}: HR@10 ${r.hr10.toFixed(3)}, ${r.target}`),
+    `what the per-item rows carry centrally: HR@10 ${central.hr10.toFixed(3)} with them, ${contentOnly.hr10.toFixed(3)} without (text, context and exposure only)`,
     `bytes uploaded per contributing client per round (measured in the aggregator rounds): ${Math.round(Math.min(...bytes)).toLocaleString('en')}–${Math.round(Math.max(...bytes)).toLocaleString('en')} for ${central.parameters.toLocaleString('en')} parameters`,
     `every aggregator round agreed with the protocol: ${aggregatorRounds.every((a) => a.check?.ok) ? 'yes' : 'NO'}`,
     `wall time ${elapsed()}${quick ? ' (--quick: 3 rounds, 1 central epoch; the numbers are not the reported ones)' : ''}`,
@@ -212,6 +232,7 @@ export async function simulationSuite(options: {
       seconds: result.seconds,
     })),
     centralRun: central,
+    contentOnlyCentralRun: contentOnly,
     throughput,
     model: { ...MODEL, parameters: central.parameters },
     seconds: (performance.now() - started) / 1000,
