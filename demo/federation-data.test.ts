@@ -49,6 +49,7 @@ describe('federation page data', () => {
         { round: 2, hr10: 0.31, ndcg10: 0.17, epsilon: 1.2 },
       ],
       central: { hr10: 0.35, ndcg10: 0.2 },
+      contentOnly: null,
       label: null,
       date: null,
       runs: [],
@@ -56,6 +57,7 @@ describe('federation page data', () => {
     expect(parseSimulation(JSON.stringify({ rounds: [] }))).toEqual({
       rounds: [],
       central: null,
+      contentOnly: null,
       label: null,
       date: null,
       runs: [],
@@ -66,6 +68,7 @@ describe('federation page data', () => {
         rounds: [{ round: 10, hr10: 0.3, ndcg10: 0.15 }],
         curveRun: 'ε = 8',
         date: '2026-11-29T01:00:00.000Z',
+        contentOnlyCentral: { hr10: 0.31, ndcg10: 0.17 },
         runs: [
           {
             label: 'no DP',
@@ -77,7 +80,11 @@ describe('federation page data', () => {
         ],
       }),
     );
-    expect(full).toMatchObject({ label: 'ε = 8', date: '2026-11-29T01:00:00.000Z' });
+    expect(full).toMatchObject({
+      label: 'ε = 8',
+      date: '2026-11-29T01:00:00.000Z',
+      contentOnly: { hr10: 0.31, ndcg10: 0.17 },
+    });
     expect(full.runs).toEqual([
       {
         label: 'no DP',
@@ -89,6 +96,9 @@ describe('federation page data', () => {
     ]);
     expect(() => parseSimulation(JSON.stringify({ rounds: [], runs: [{ label: 'x', curve: 3 }] }))).toThrow(
       'runs[0].curve is not an array',
+    );
+    expect(() => parseSimulation(JSON.stringify({ rounds: [], contentOnlyCentral: { hr10: 0.3 } }))).toThrow(
+      'contentOnlyCentral.ndcg10 is not a number',
     );
     expect(() => parseSimulation(JSON.stringify({ rounds: [{ round: 1, hr10: 0.2 }] }))).toThrow(
       'rounds[0].ndcg10 is not a number',

@@ -18,6 +18,8 @@ export interface RoundRow {
 export interface Simulation {
   rounds: { round: number; hr10: number; ndcg10: number; epsilon?: number }[];
   central: { hr10: number; ndcg10: number } | null;
+  /** The same model trained centrally without per-item rows (text and context only), when the file says. */
+  contentOnly: { hr10: number; ndcg10: number } | null;
   /** Which run `rounds` is ("ε = 8"), when the file says. */
   label: string | null;
   /** When it was measured (ISO date), when the file says. */
@@ -96,11 +98,13 @@ export function parseSimulation(text: string): Simulation {
     return parsed;
   });
   rounds.sort((a, b) => a.round - b.round);
-  let central: Simulation['central'] = null;
-  if (body.central !== undefined && body.central !== null) {
-    const c = object(body.central, 'central');
-    central = { hr10: number(c.hr10, 'central.hr10'), ndcg10: number(c.ndcg10, 'central.ndcg10') };
-  }
+  const baseline = (value: unknown, where: string): Simulation['central'] => {
+    if (value === undefined || value === null) return null;
+    const c = object(value, where);
+    return { hr10: number(c.hr10, `${where}.hr10`), ndcg10: number(c.ndcg10, `${where}.ndcg10`) };
+  };
+  const central = baseline(body.central, 'central');
+  const contentOnly = baseline(body.contentOnlyCentral, 'contentOnlyCentral');
   const optionalString = (value: unknown, where: string) => {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') throw new Error(`${where} is not a string`);
@@ -120,6 +124,7 @@ export function parseSimulation(text: string): Simulation {
   return {
     rounds,
     central,
+    contentOnly,
     label: optionalString(body.curveRun, 'curveRun'),
     date: optionalString(body.date, 'date'),
     runs,

@@ -199,7 +199,7 @@ function renderQuality(result: Loaded<Simulation>): void {
     clear(plot);
     return;
   }
-  const { rounds, central, label, date, runs } = result.value;
+  const { rounds, central, contentOnly, label, date, runs } = result.value;
   const last = rounds[rounds.length - 1];
   const which = [label, date ? `measured ${date.slice(0, 10)}` : null].filter(Boolean).join(', ');
   clear(box).append(
@@ -211,6 +211,15 @@ function renderQuality(result: Loaded<Simulation>): void {
         : 'The simulation file has no rounds.',
     ),
   );
+  if (last && contentOnly) {
+    box.append(
+      el(
+        'p',
+        {},
+        `Without its per-item rows (text and context features only) the central model reaches HR@10 ${num(contentOnly.hr10, 3)}: what differential privacy costs here is what those rows learn from other users.`,
+      ),
+    );
+  }
   if (!last) {
     clear(plot);
     return;
@@ -237,6 +246,10 @@ function renderQuality(result: Loaded<Simulation>): void {
       { label: 'NDCG@10 (central)', stroke: '#2459d6', dash: [6, 4], width: 1 },
     );
     data.push(flat(central.hr10), flat(central.ndcg10));
+  }
+  if (contentOnly) {
+    series.push({ label: 'HR@10 (central, no per-item rows)', stroke: '#6b7280', dash: [2, 3], width: 1 });
+    data.push(flat(contentOnly.hr10));
   }
   chart(plot, 'Model quality over rounds (simulation)', [xs, ...data] as uPlot.AlignedData, series, 'score');
 }

@@ -73,6 +73,7 @@ test('with the aggregator and the simulation answering, the page shows rounds, t
   const simulation = JSON.stringify({
     rounds: [1, 2, 3, 4].map((round) => ({ round, hr10: 0.1 * round, ndcg10: 0.05 * round })),
     central: { hr10: 0.45, ndcg10: 0.22 },
+    contentOnlyCentral: { hr10: 0.31, ndcg10: 0.17 },
     curveRun: 'ε = 8',
     date: '2026-11-29T01:00:00.000Z',
     runs: [{ label: 'no DP', curve: [2, 4].map((round) => ({ round, hr10: 0.12 * round, ndcg10: 0 })) }],
@@ -97,6 +98,8 @@ test('with the aggregator and the simulation answering, the page shows rounds, t
   await expect(page.locator('#quality-chart canvas')).toHaveCount(1);
   await expect(page.locator('#quality-chart')).toContainText('HR@10 (central)');
   await expect(page.locator('#quality-chart')).toContainText('HR@10 (no DP)');
+  await expect(page.locator('#quality')).toContainText('per-item rows (text and context features only)');
+  await expect(page.locator('#quality-chart')).toContainText('HR@10 (central, no per-item rows)');
   const shot = testInfo.outputPath('federation-with-data.png');
   await page.screenshot({ path: shot, fullPage: true });
   await testInfo.attach('federation-with-data', { path: shot, contentType: 'image/png' });

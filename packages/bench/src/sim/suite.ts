@@ -216,6 +216,7 @@ export async function simulationSuite(options: {
     rounds: headline.result.curve,
     curveRun: headline.spec.label,
     central: { hr10: central.hr10, ndcg10: central.ndcg10 },
+    contentOnlyCentral: { hr10: contentOnly.hr10, ndcg10: contentOnly.ndcg10 },
     centralRecorded: { ...RECORDED_CENTRAL, note: 'bench eval, 597k parameters; not re-run here' },
     quick,
     table: rows,
