@@ -109,11 +109,13 @@ export {
 export { combineShares, SHAMIR_PRIME, SHARE_BYTES, type Share, splitSecret } from './secagg/shamir.js';
 export { SHARE_CIPHERTEXT_BYTES } from './secagg/share-encryption.js';
 // Strategies.
+export { createStrategy, type StrategyChoice } from './strategy/create-strategy.js';
 export { FedAdam, type FedAdamOptions, type FedAdamState } from './strategy/fed-adam.js';
 export { FedAvg, type FedAvgOptions, type FedAvgState } from './strategy/fed-avg.js';
 export type {
   AggregationInput,
   AggregationResult,
+  FixedRoundOptions,
   RoundConfiguration,
   RoundContext,
   Strategy,

@@ -34,7 +34,7 @@ import { nativeHkdf } from './native-hkdf.js';
 import { createNativeKeyAgreement } from './native-x25519.js';
 import { OpenRound } from './open-round.js';
 import type { RoundSettings } from './settings.js';
-import { createStrategy } from './strategy.js';
+import { strategyOf } from './strategy.js';
 import { hashToken } from './tokens.js';
 import {
   closeCheckIn,
@@ -102,7 +102,7 @@ export class RoundCoordinator {
       random: options.random ?? cryptoRandomSource,
       logger: options.logger,
       metrics: options.metrics ?? new AggregatorMetrics(),
-      strategy: createStrategy(options.settings),
+      strategy: strategyOf(options.settings),
       keyAgreement: options.keyAgreement ?? createNativeKeyAgreement,
       maskKeystream: options.maskKeystream ?? nativeMaskKeystream,
       hkdf: nativeHkdf,

@@ -6,6 +6,7 @@ import {
   initialLocusCtrModel,
   LIMITS,
   noiseMultiplierForEpsilon,
+  type StrategyChoice,
   shareholderCount,
 } from '@locus/protocol';
 import {
@@ -57,9 +58,7 @@ export interface RoundSettings {
     /** Set when σ was derived from a target ε over a planned number of rounds. */
     target: { epsilon: number; plannedRounds: number } | null;
   };
-  strategy:
-    | { name: 'fedavg'; serverLearningRate: number }
-    | { name: 'fedadam'; serverLearningRate: number; beta1: number; beta2: number; tau: number };
+  strategy: StrategyChoice;
   deadlines: {
     /** From the first admitted check-in until the cohort is fixed (earlier when it is full). */
     checkInMs: number;

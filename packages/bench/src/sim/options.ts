@@ -1,10 +1,5 @@
-import { FedAdam, FedAvg, type Strategy } from '@locus/protocol';
+import { createStrategy, type FixedRoundOptions, type Strategy, type StrategyChoice } from '@locus/protocol';
 import type { LocalTrainingOptions } from './movielens-clients.js';
-
-/** The server optimizer (the aggregator's `--strategy`). */
-export type StrategyOptions =
-  | { name: 'fedavg'; serverLearningRate: number }
-  | { name: 'fedadam'; serverLearningRate: number; beta1: number; beta2: number; tau: number };
 
 /** Everything one federated run depends on. */
 export interface FederatedRunOptions {
@@ -23,7 +18,8 @@ export interface FederatedRunOptions {
   /** Target ε after `rounds` rounds at δ (σ from noiseMultiplierForEpsilon), or null: no noise. */
   targetEpsilon: number | null;
   delta: number;
-  strategy: StrategyOptions;
+  /** The server optimizer (the aggregator's `--strategy`). */
+  strategy: StrategyChoice;
   local: LocalTrainingOptions;
   /** Evaluate HR@10 / NDCG@10 every this many rounds (and after the last). */
   evaluateEvery: number;
@@ -35,40 +31,26 @@ export interface FederatedRunOptions {
   seed: number;
 }
 
-/** The strategy object the protocol (and the aggregator) would build from these options. */
-export function createStrategy(
-  options: StrategyOptions,
-  fixed: { cohortSize: number; clippingBound: number; noiseMultiplier: number },
-): Strategy<unknown> {
-  if (options.name === 'fedavg') {
-    return new FedAvg({ ...fixed, serverLearningRate: options.serverLearningRate }) as Strategy<unknown>;
-  }
-  return new FedAdam({
-    ...fixed,
-    serverLearningRate: options.serverLearningRate,
-    beta1: options.beta1,
-    beta2: options.beta2,
-    tau: adaptivityFloor(options.tau, fixed),
-  }) as Strategy<unknown>;
+/** The run's server optimizer: the protocol's, with FedAdam's τ raised to the noise (adaptivityFloor). */
+export function runStrategy(options: StrategyChoice, fixed: FixedRoundOptions): Strategy<unknown> {
+  return createStrategy(
+    options.name === 'fedadam' ? { ...options, tau: adaptivityFloor(options.tau, fixed) } : options,
+    fixed,
+  );
 }
 
 /**
  * FedAdam's τ: never below the noise's standard deviation on one coordinate of the mean update
  * (σ·C / cohort). Adam divides each coordinate by its own scale, so with a smaller τ a coordinate
  * that receives only noise (an id row no sampled client touched) would move by the full server
- * rate every round. Without noise τ can be tiny, which lets the rarely touched rows learn.
+ * rate every round. Without noise τ can be tiny, which lets the rarely touched rows learn. The
+ * aggregator takes τ as configured (`--adam-tau`): this floor is the simulation's choice.
  */
-export function adaptivityFloor(
-  tau: number,
-  fixed: { cohortSize: number; clippingBound: number; noiseMultiplier: number },
-): number {
+export function adaptivityFloor(tau: number, fixed: FixedRoundOptions): number {
   return Math.max(tau, (fixed.noiseMultiplier * fixed.clippingBound) / fixed.cohortSize);
 }
 
-export function describeStrategy(
-  options: StrategyOptions,
-  fixed: { cohortSize: number; clippingBound: number; noiseMultiplier: number },
-): string {
+export function describeStrategy(options: StrategyChoice, fixed: FixedRoundOptions): string {
   if (options.name === 'fedavg') return `FedAvg (η ${options.serverLearningRate})`;
   const tau = adaptivityFloor(options.tau, fixed);
   return `FedAdam (η ${options.serverLearningRate}, β ${options.beta1}/${options.beta2}, τ ${tau < 1e-3 ? tau.toExponential(0) : tau.toPrecision(2)})`;

@@ -10,7 +10,7 @@ import { seededRandom } from '../eval/random.js';
 import { type AggregateCheck, aggregatorRound } from './aggregator-round.js';
 import { SimulationError } from './errors.js';
 import type { Federation } from './federation.js';
-import { createStrategy, type FederatedRunOptions } from './options.js';
+import { type FederatedRunOptions, runStrategy } from './options.js';
 import { protocolRound } from './protocol-round.js';
 
 /** One round of a run, as the server saw it. */
@@ -114,7 +114,7 @@ export async function runFederated(
   }
   const samplingRate = options.expectedCohort / clients;
   const noiseMultiplier = noiseFor(options, samplingRate);
-  const strategy = createStrategy(options.strategy, {
+  const strategy = runStrategy(options.strategy, {
     cohortSize: options.expectedCohort,
     clippingBound: options.clippingBound,
     noiseMultiplier,

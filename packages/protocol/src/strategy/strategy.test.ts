@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createStrategy } from './create-strategy.js';
 import { FedAdam } from './fed-adam.js';
 import { FedAvg } from './fed-avg.js';
 
@@ -106,5 +107,25 @@ describe('FedAdam', () => {
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(() => fedAdam.aggregate(input([1, 1], [1, 2], 2), state)).toThrow(/model size/);
     expect(() => new FedAdam({ ...options, beta1: 1 })).toThrow(/beta1/);
+  });
+});
+
+describe('createStrategy', () => {
+  const fixed = { cohortSize: 20, clippingBound: 0.5, noiseMultiplier: 1.1 };
+
+  it('builds the named optimizer with the configured hyper-parameters and the fixed round options', () => {
+    const fedAvg = createStrategy({ name: 'fedavg', serverLearningRate: 0.5 }, fixed);
+    expect(fedAvg).toBeInstanceOf(FedAvg);
+    expect([...fedAvg.aggregate(input([1, 2], [4, -8], 4), fedAvg.initialState(2)).weights]).toEqual([
+      1.5, 1,
+    ]);
+    expect(fedAvg.configureRound({ round: 1, availableClients: 100 })).toEqual(fixed);
+    const fedAdam = createStrategy(
+      { name: 'fedadam', serverLearningRate: 0.03, beta1: 0.8, beta2: 0.95, tau: 1e-4 },
+      fixed,
+    );
+    expect(fedAdam).toBeInstanceOf(FedAdam);
+    expect(fedAdam).toMatchObject({ serverLearningRate: 0.03, beta1: 0.8, beta2: 0.95, tau: 1e-4 });
+    expect(fedAdam.configureRound({ round: 3, availableClients: 10 })).toEqual({ ...fixed, cohortSize: 10 });
   });
 });
