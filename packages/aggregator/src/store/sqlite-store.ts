@@ -350,7 +350,7 @@ export class SqliteStore implements Store {
 
   /**
    * Checkpoints the WAL now through the worker; resolves with the pages copied (0 without a
-   * worker). For tests and shutdown; the worker also checkpoints on its own.
+   * worker). The worker checkpoints on its own timer; this is for tests that need it at once.
    */
   async checkpoint(): Promise<number> {
     this.#open();

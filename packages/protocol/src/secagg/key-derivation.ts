@@ -10,6 +10,7 @@ import { requireArgument } from '../protocol-error.js';
  */
 const SALT = new TextEncoder().encode('locus/secagg/v1');
 const KEY_BYTES = 32;
+const MAX_ROUND_ID_BYTES = 255;
 
 /**
  * HKDF-SHA256 (RFC 5869) as a function, so a server can substitute a native one for the mask keys
@@ -20,7 +21,6 @@ export type Hkdf = (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length:
 
 /** The pure-JS default {@link Hkdf} (noble's), for browsers and tests. */
 export const hkdfSha256: Hkdf = (ikm, salt, info, length) => hkdf(sha256, ikm, salt, info, length);
-const MAX_ROUND_ID_BYTES = 255;
 
 /** label ‖ 0x00 ‖ len(roundId) ‖ roundId ‖ u32be(first) ‖ u32be(second): unambiguous by construction. */
 function info(label: string, roundId: string, first: number, second: number): Uint8Array {
