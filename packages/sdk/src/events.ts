@@ -1,13 +1,13 @@
 import type { LocusError } from './errors.js';
-import type { ConsentInfo } from './types.js';
+import type { ConsentInfo, RoundStage } from './types.js';
 
 export interface LocusEventMap {
   'locus:ready': { backend: string | null };
   'locus:error': { code: LocusError['code']; message: string; error: LocusError };
   'locus:progress': { file: string; loaded: number; total: number };
   'locus:slot-filled': { slot: string; adId: string };
-  /** A federated round moved to its next stage on this device (check-in, model, share-keys, train, masked-input, unmask, done). */
-  'locus:federation': { stage: string };
+  /** A federated round moved to its next stage on this device. */
+  'locus:federation': { stage: RoundStage };
   /** A filled slot's ad was viewable (≥ 50% in view for ≥ 1 s): its impression was counted. */
   'locus:impression': { slot: string; adId: string; position: number };
   /** What the user allows changed (a CMP answer, GPC, setConsent, or another tab's choice). */

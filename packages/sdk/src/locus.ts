@@ -63,8 +63,10 @@ class LocusInstance implements Locus {
   private readonly encoders: EncoderService;
   private readonly ctr: CtrRuntime;
   private readonly ranker: Ranker;
-  /** What the model saw for the ads ranked lately: an impression of one becomes a training example. */
-  /** The latest rankings' model inputs, newest first: an impression is of an ad one of them placed. */
+  /**
+   * What the model saw in the latest rankings, newest first: an impression of an ad one of them
+   * placed becomes a training example.
+   */
   private scored: ScoredRanking[] = [];
   private ctrModel: { version: number; parameters: number } | undefined;
   /** Share of impressions per advertiser and category over 30 days (refreshed after impressions). */

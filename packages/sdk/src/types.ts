@@ -342,6 +342,9 @@ export interface ProfileExport {
   embeddings: { key: string; vector: Vector; createdAt: number }[];
 }
 
+/** The stages of a federated round on this device, in order (`locus:federation` reports each). */
+export type RoundStage = 'model' | 'check-in' | 'share-keys' | 'train' | 'masked-input' | 'unmask' | 'done';
+
 /** What a device reports of a round it completed. */
 export interface CompletedRound {
   status: 'completed';

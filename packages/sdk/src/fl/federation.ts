@@ -2,7 +2,7 @@ import { CTR_MODEL_ID, ctrLayout, locusCtrShape } from '@locus/protocol';
 import type { ProfileStore } from '../profile/store.js';
 import { type CtrRuntime, GLOBAL_MODEL_ID } from '../scoring/ctr-runtime.js';
 import { matureExamples } from '../scoring/learning.js';
-import type { FederationReport } from '../types.js';
+import type { FederationReport, RoundStage } from '../types.js';
 import { FlHttp, FlHttpError } from './http.js';
 import { type GlobalModel, runFederatedRound } from './round-client.js';
 
@@ -36,7 +36,7 @@ export interface FederationDeps {
   allowed(): boolean;
   /** The encoder width, once the encoder model is loaded (the model's shape depends on it). */
   dim(): number | undefined;
-  onStage?(stage: string): void;
+  onStage?(stage: RoundStage): void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -15,10 +15,10 @@ import {
   type WireKind,
   type WireMessage,
 } from '@locus/protocol';
-import type { CompletedRound } from '../types.js';
+import type { CompletedRound, RoundStage } from '../types.js';
 import { type Fetch, FlHttp, FlHttpError } from './http.js';
 
-export type RoundStage = 'model' | 'check-in' | 'share-keys' | 'train' | 'masked-input' | 'unmask' | 'done';
+export type { RoundStage };
 
 export interface GlobalModel {
   version: number;

@@ -212,7 +212,7 @@ export function rankCandidates(input: RankInput): RankResult {
       skip(eligible[i]!.ad.id, 'same-advertiser-on-page', `advertiser ${eligible[i]!.ad.advertiser}`);
   }
 
-  // The profile's strongest interests: the same for every ad (each ad may narrow them later).
+  // The profile's strongest interests, the same for every ad; each explanation gets its own copy.
   const topInterests = [...(input.interests ?? [])]
     .filter((x) => Number.isFinite(x.weight))
     .sort((a, b) => b.weight - a.weight)
