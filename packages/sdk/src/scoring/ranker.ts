@@ -306,7 +306,7 @@ export class Ranker {
       };
     });
     const scored = new ScoredRanking(request.ads, embeddings, exposures, {
-      interests: [user.vector, page],
+      interests: userInput.interests,
       slot: request.slot,
       history,
       hour: ctx.hour!,
