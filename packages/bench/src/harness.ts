@@ -29,6 +29,21 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/** The median of `values` (0 when there are none: a table cell, not an error). */
+export function median(values: readonly number[]): number {
+  return values.length === 0
+    ? 0
+    : quantile(
+        [...values].sort((a, b) => a - b),
+        0.5,
+      );
+}
+
+/** The arithmetic mean of `values` (0 when there are none). */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 export function summarize({ name, backend, times }: Sample): Row {
   const sorted = [...times].sort((a, b) => a - b);
   return {

@@ -1,3 +1,4 @@
+import { mean } from '../harness.js';
 import type { CentralResult } from './central.js';
 import { describeStrategy } from './options.js';
 import type { FederatedRunResult } from './simulation.js';
@@ -27,9 +28,6 @@ export interface SimulationRow {
   target: string;
   seconds: number;
 }
-
-const mean = (values: number[]) =>
-  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 
 export function federatedRow(
   result: FederatedRunResult,

@@ -7,6 +7,7 @@ import {
   recordRound,
 } from '@locus/protocol';
 import { seededRandom } from '../eval/random.js';
+import { mean, median } from '../harness.js';
 import { type AggregateCheck, aggregatorRound } from './aggregator-round.js';
 import { SimulationError } from './errors.js';
 import type { Federation } from './federation.js';
@@ -70,14 +71,6 @@ export interface FederatedRunResult {
   seconds: { total: number; training: number; aggregation: number; evaluation: number };
 }
 
-const median = (values: number[]) => {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const mean = (values: number[]) =>
-  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 const epsilonOf = (ledger: PrivacyLedgerState, delta: number) =>
   ledger.rounds === 0 ? null : ledgerEpsilon(ledger, delta).epsilon;
 

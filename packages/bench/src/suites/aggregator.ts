@@ -26,7 +26,7 @@ import {
   type RandomSource,
   randomUint32s,
 } from '@locus/protocol';
-import { type Row, summarize } from '../harness.js';
+import { median, type Row, summarize } from '../harness.js';
 
 export interface AggregatorSuiteOptions {
   /** Cohort size (every client checks in; the cohort cap is set to it). */
@@ -338,12 +338,6 @@ async function timedRound(
     retainedMb: (retained.heapUsed + retained.arrayBuffers - before.heapUsed - before.arrayBuffers) / MB,
   };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /**
  * Server aggregation throughput: masked updates per second through the HTTP handlers (body limit,

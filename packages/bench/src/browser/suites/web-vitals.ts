@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { type Row, summarize } from '../../harness.js';
+import { median, type Row, summarize } from '../../harness.js';
 import { demoDistDir } from '../artefacts.js';
 import { echoPageErrors, freshContext, withChromium } from '../chromium.js';
 import { DEMO_ARTICLE, startDemoServer } from '../demo-server.js';
@@ -75,12 +75,6 @@ async function visit(
     recorder.stop();
     await context.close();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = (sorted.length - 1) / 2;
-  return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
 }
 
 /** Long animation frames in which a Locus script ran, with Locus's share of them. */
